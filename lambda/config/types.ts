@@ -1,0 +1,63 @@
+/**
+ * The typed, frozen discovery configuration. Parsed once from `DiscoveryOptions__*`
+ * environment variables by `loadConfig` (see `load.ts`); everything downstream reads only this.
+ */
+
+/** A `key=value` entry of a `;` list (selectors, extra labels, relabel configurations). */
+export type KeyValue = {
+  readonly key: string;
+  /** `null` when the entry had no `=` at all (original semantics, §3.2). */
+  readonly value: string | null;
+};
+
+/** Which ECS / Cloud Map resources the discovery reads, derived from the two lists. */
+export const DiscoveryMode = {
+  Clusters: 'clusters',
+  Namespaces: 'namespaces',
+  Both: 'both',
+} as const;
+export type DiscoveryMode = (typeof DiscoveryMode)[keyof typeof DiscoveryMode];
+
+export type DiscoveryConfig = {
+  /** `EcsClusters`: cluster names or ARNs, de-duplicated in the order given. */
+  readonly ecsClusters: readonly string[];
+  /** `EcsServiceSelectorTags`: an ECS service must carry all of these. Empty = all services. */
+  readonly ecsServiceSelectorTags: readonly KeyValue[];
+  /** `CloudMapNamespaces`: namespace names or ids (`ns-…`). */
+  readonly cloudMapNamespaces: readonly string[];
+  /** `CloudMapServiceSelectorTags`: a Cloud Map service must carry all of these to enrich targets. */
+  readonly cloudMapServiceSelectorTags: readonly KeyValue[];
+  /**
+   * Tag-key globs per resource kind, as written, with `<MetricsPathPortTagPrefix>*` appended
+   * (original §3.3). Anchored and case-sensitive; `*` any run, `?` one character.
+   */
+  readonly ecsTaskTags: readonly string[];
+  readonly ecsServiceTags: readonly string[];
+  readonly cloudMapServiceTags: readonly string[];
+  readonly cloudMapNamespaceTags: readonly string[];
+  /** `ExtraPrometheusLabels`: static labels of lowest precedence; blank values are dropped. */
+  readonly extraPrometheusLabels: readonly KeyValue[];
+  /** `CacheTtlSeconds`: lifetime of a discovery result; 0 = no cache. @default 60 */
+  readonly cacheTtlSeconds: number;
+  /** `CacheTopLevelResources`: cache cluster and namespace lookups for 10 minutes. @default true */
+  readonly cacheTopLevelResources: boolean;
+  /** `MetricsPathPortTagPrefix`: prefix of the port/path/name tags. @default 'METRICS_' */
+  readonly metricsPathPortTagPrefix: string;
+  /** `RelabelConfigurations`: `target=pattern` entries, applied in order. */
+  readonly relabelConfigurations: readonly KeyValue[];
+  /** `StaleIfErrorSeconds`: how long the last good result may be served when AWS fails. @default 600 */
+  readonly staleIfErrorSeconds: number;
+  /** `AwsMaxConcurrency`: AWS calls in flight at once per refresh. @default 8 */
+  readonly awsMaxConcurrency: number;
+  /**
+   * `BearerToken`: the token callers must present. Never logged. Exclusive with `bearerTokenSecret`.
+   */
+  readonly bearerToken: string | undefined;
+  /**
+   * `BearerTokenSecret`: where to read the token once at cold start: a Secrets Manager secret name
+   * or ARN, or an SSM SecureString parameter given as `ssm:<name>` or as an SSM parameter ARN.
+   */
+  readonly bearerTokenSecret: string | undefined;
+  /** Derived from which of `ecsClusters` / `cloudMapNamespaces` are non-empty. */
+  readonly mode: DiscoveryMode;
+};

@@ -1,0 +1,33 @@
+/**
+ * The seam between the discovery core and its doors (Lambda handler, local server, CLI).
+ */
+
+/** Why a running task produced no target; counted per refresh and logged at debug level. */
+export const SkipReason = {
+  /** `lastStatus` is neither RUNNING (with desiredStatus RUNNING) nor PENDING. */
+  NotRunning: 'not_running',
+  /** No awsvpc ENI address and no container network interface address. */
+  NoAddress: 'no_address',
+  /** No valid `<prefix>PORT*` tag on the task, its service, Cloud Map or extra labels. */
+  NoPort: 'no_port',
+} as const;
+export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+
+/** One complete discovery: never produced from partial AWS data. */
+export type DiscoveryResult = {
+  /** The http_sd JSON array, byte-identical for an unchanged fleet. */
+  readonly body: string;
+  /** Number of target groups in `body`. */
+  readonly targetCount: number;
+  /** Running tasks that produced no target, by reason. */
+  readonly skipped: Readonly<Record<SkipReason, number>>;
+  /** AWS calls made by this refresh, keyed `service:Operation` (e.g. `ecs:ListTasks`). */
+  readonly awsCalls: Readonly<Record<string, number>>;
+  /** Wall time of the refresh in milliseconds. */
+  readonly durationMs: number;
+  /** Epoch milliseconds at which the refresh completed. */
+  readonly completedAt: number;
+};
+
+/** Runs one discovery against AWS. Rejects (never resolves partially) when any AWS read fails. */
+export type Discover = () => Promise<DiscoveryResult>;

@@ -1,0 +1,80 @@
+/**
+ * The inventory snapshot: plain data read from ECS and Cloud Map in one refresh.
+ * No SDK types leak past `lambda/aws/`; the target builder works on these alone.
+ * Arrays keep AWS order where it matters (tags: a later tag of the same case-insensitive
+ * name wins at equal precedence) and a deterministic order everywhere else.
+ */
+
+/** One AWS resource tag, in the order AWS returned it. */
+export type Tag = { readonly key: string; readonly value: string };
+
+export type Task = {
+  readonly arn: string;
+  readonly taskDefinitionArn: string;
+  readonly lastStatus: string;
+  readonly desiredStatus: string;
+  /**
+   * The private IPv4 to scrape: the awsvpc ENI attachment's `privateIPv4Address`, falling back to
+   * `containers[].networkInterfaces[].privateIpv4Address`. Absent when the task has none.
+   */
+  readonly ipv4?: string;
+  readonly tags: readonly Tag[];
+};
+
+export type EcsService = {
+  readonly arn: string;
+  readonly name: string;
+  readonly clusterArn: string;
+  readonly tags: readonly Tag[];
+  /** `serviceConnectResources[].discoveryArn` of the newest PRIMARY deployment (Cloud Map service ARNs). */
+  readonly serviceConnectDiscoveryArns: readonly string[];
+  /** `serviceRegistries[].registryArn` (Cloud Map service ARNs of Service Discovery registrations). */
+  readonly serviceRegistryArns: readonly string[];
+  /** Running tasks (desiredStatus RUNNING) listed for this service, in a stable order (by task ARN). */
+  readonly tasks: readonly Task[];
+};
+
+export type Cluster = {
+  readonly arn: string;
+  readonly name: string;
+  /** Services to emit targets for (after selectors and mode filtering), ordered by name. */
+  readonly services: readonly EcsService[];
+};
+
+export const CloudMapServiceType = {
+  ServiceConnect: 'ServiceConnect',
+  ServiceDiscovery: 'ServiceDiscovery',
+} as const;
+export type CloudMapServiceType = (typeof CloudMapServiceType)[keyof typeof CloudMapServiceType];
+
+export type CloudMapInstance = {
+  readonly id: string;
+  readonly attributes: Readonly<Record<string, string>>;
+};
+
+export type CloudMapService = {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly namespaceId: string;
+  readonly type: CloudMapServiceType;
+  readonly tags: readonly Tag[];
+  /** Whether the service passed `CloudMapServiceSelectorTags` (only those enrich targets). */
+  readonly selected: boolean;
+  readonly instances: readonly CloudMapInstance[];
+};
+
+export type Namespace = {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly tags: readonly Tag[];
+  readonly services: readonly CloudMapService[];
+};
+
+export type InventorySnapshot = {
+  /** Clusters in configuration order (inferred ones after, by ARN), each cluster once. */
+  readonly clusters: readonly Cluster[];
+  /** Namespaces read in this refresh, in configuration order (inferred ones after, by id). */
+  readonly namespaces: readonly Namespace[];
+};
