@@ -34,7 +34,8 @@ export const matchCloudMapService = (
 ): CloudMapService | undefined => {
   if (service.serviceConnectDiscoveryArns.length > 0) {
     return candidates.find(
-      (c) => c.type === CloudMapServiceType.ServiceConnect && service.serviceConnectDiscoveryArns.includes(c.arn),
+      (c) =>
+        c.type === CloudMapServiceType.ServiceConnect && service.serviceConnectDiscoveryArns.includes(c.arn),
     );
   }
   const discovery = candidates.filter((c) => c.type === CloudMapServiceType.ServiceDiscovery);

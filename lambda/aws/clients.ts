@@ -1,0 +1,23 @@
+/**
+ * The SDK clients, made once per process at the edge. Region, endpoint and credentials come from the
+ * standard SDK settings (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ECS`, ...), so the same
+ * code talks to AWS, to LocalStack-style endpoints and to the test double.
+ */
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+
+export type AwsClients = {
+  readonly ecs: ECSClient;
+  readonly cloudMap: ServiceDiscoveryClient;
+};
+
+/**
+ * Adaptive retry mode rate-limits the client itself after a throttling error instead of retrying into
+ * the same empty token bucket; 8 attempts ride out a throttling storm of a few seconds.
+ */
+const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+
+export const createAwsClients = (overrides: { endpoint?: string; region?: string } = {}): AwsClients => ({
+  ecs: new ECSClient({ ...RETRY, ...overrides }),
+  cloudMap: new ServiceDiscoveryClient({ ...RETRY, ...overrides }),
+});

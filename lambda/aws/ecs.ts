@@ -1,0 +1,223 @@
+/**
+ * ECS reads: one small function per API, paging to the end and batching at the API maximum.
+ * Each returns plain data (no SDK types past this module).
+ */
+import {
+  DescribeClustersCommand,
+  type DescribeClustersCommandOutput,
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
+  DescribeTasksCommand,
+  type DescribeTasksCommandOutput,
+  type Failure,
+  ListServicesByNamespaceCommand,
+  type ListServicesByNamespaceCommandOutput,
+  ListServicesCommand,
+  type ListServicesCommandOutput,
+  ListTasksCommand,
+  type ListTasksCommandOutput,
+  type Cluster as SdkCluster,
+  type Service as SdkService,
+  type Task as SdkTask,
+} from '@aws-sdk/client-ecs';
+import type { EcsService, Tag, Task } from '../inventory/types.ts';
+import type { CallContext, Sender } from './call-context.ts';
+import {
+  chunk,
+  DESCRIBE_CLUSTERS_BATCH,
+  DESCRIBE_SERVICES_BATCH,
+  DESCRIBE_TASKS_BATCH,
+  ECS_LIST_PAGE,
+} from './limits.ts';
+import { pageAll } from './paging.ts';
+
+export type ClusterRecord = {
+  readonly arn: string;
+  readonly name: string;
+  /** Running + pending tasks, used to choose between cluster-wide and per-service task listing. */
+  readonly taskCount: number;
+};
+
+/** An ECS service as described, before its tasks are read. */
+export type ServiceRecord = Omit<EcsService, 'tasks'> & {
+  /** Running + pending tasks reported by the service; 0 means no ListTasks is needed. */
+  readonly taskCount: number;
+  /** `serviceConnectConfiguration.namespace` of the newest PRIMARY deployment (name, id or ARN). */
+  readonly serviceConnectNamespace: string | undefined;
+};
+
+/** A described task plus the facts used to attribute it to a service. */
+export type TaskRecord = Task & { readonly group: string | undefined };
+
+const toTags = (tags: readonly { key?: string; value?: string }[] | undefined): Tag[] =>
+  (tags ?? []).flatMap((t) => (t.key === undefined ? [] : [{ key: t.key, value: t.value ?? '' }]));
+
+const reportFailures = (ctx: CallContext, operation: string, failures: Failure[] | undefined) => {
+  for (const f of failures ?? [])
+    ctx.warn('AWS reported a failure entry', { operation, arn: f.arn, reason: f.reason });
+};
+
+export const describeClusters = async (
+  ctx: CallContext,
+  ecs: Sender,
+  clusters: readonly string[],
+): Promise<ClusterRecord[]> => {
+  const pages = await Promise.all(
+    chunk(clusters, DESCRIBE_CLUSTERS_BATCH).map((batch) =>
+      ctx.call<DescribeClustersCommandOutput>(
+        'ecs:DescribeClusters',
+        ecs,
+        new DescribeClustersCommand({ clusters: batch }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => {
+    reportFailures(ctx, 'ecs:DescribeClusters', page.failures);
+    return (page.clusters ?? []).filter((c) => c.status !== 'INACTIVE').map(toClusterRecord);
+  });
+};
+
+const toClusterRecord = (c: SdkCluster): ClusterRecord => ({
+  arn: c.clusterArn ?? '',
+  name: c.clusterName ?? '',
+  taskCount: (c.runningTasksCount ?? Number.POSITIVE_INFINITY) + (c.pendingTasksCount ?? 0),
+});
+
+export const listServiceArns = (ctx: CallContext, ecs: Sender, clusterArn: string): Promise<string[]> =>
+  pageAll(async (nextToken) => {
+    const page = await ctx.call<ListServicesCommandOutput>(
+      'ecs:ListServices',
+      ecs,
+      new ListServicesCommand({ cluster: clusterArn, maxResults: ECS_LIST_PAGE, nextToken }),
+    );
+    return { items: page.serviceArns ?? [], next: page.nextToken };
+  });
+
+export const listServiceArnsByNamespace = (
+  ctx: CallContext,
+  ecs: Sender,
+  namespace: string,
+): Promise<string[]> =>
+  pageAll(async (nextToken) => {
+    const page = await ctx.call<ListServicesByNamespaceCommandOutput>(
+      'ecs:ListServicesByNamespace',
+      ecs,
+      new ListServicesByNamespaceCommand({ namespace, maxResults: ECS_LIST_PAGE, nextToken }),
+    );
+    return { items: page.serviceArns ?? [], next: page.nextToken };
+  });
+
+/** Describes services of one cluster (by name or ARN) with their tags, in batches of 10. */
+export const describeServices = async (
+  ctx: CallContext,
+  ecs: Sender,
+  clusterArn: string,
+  services: readonly string[],
+): Promise<ServiceRecord[]> => {
+  const pages = await Promise.all(
+    chunk(services, DESCRIBE_SERVICES_BATCH).map((batch) =>
+      ctx.call<DescribeServicesCommandOutput>(
+        'ecs:DescribeServices',
+        ecs,
+        new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => {
+    reportFailures(ctx, 'ecs:DescribeServices', page.failures);
+    return (page.services ?? []).filter((s) => s.status !== 'INACTIVE').map(toServiceRecord);
+  });
+};
+
+const toServiceRecord = (s: SdkService): ServiceRecord => {
+  // The newest PRIMARY deployment carries the service's current Service Connect setup (original §5.3).
+  const primary = (s.deployments ?? [])
+    .filter((d) => d.status === 'PRIMARY')
+    .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+  const serviceConnect = primary?.serviceConnectConfiguration;
+  return {
+    arn: s.serviceArn ?? '',
+    name: s.serviceName ?? '',
+    clusterArn: s.clusterArn ?? '',
+    tags: toTags(s.tags),
+    serviceConnectDiscoveryArns: (primary?.serviceConnectResources ?? []).flatMap((r) =>
+      r.discoveryArn ? [r.discoveryArn] : [],
+    ),
+    serviceRegistryArns: (s.serviceRegistries ?? []).flatMap((r) => (r.registryArn ? [r.registryArn] : [])),
+    // Absent counts are unknown, not zero: list the tasks then.
+    taskCount: (s.runningCount ?? Number.POSITIVE_INFINITY) + (s.pendingCount ?? 0),
+    serviceConnectNamespace: serviceConnect?.enabled ? serviceConnect.namespace : undefined,
+  };
+};
+
+/** Lists RUNNING-desired task ARNs of a cluster, of one service when `serviceName` is given. */
+export const listTaskArns = (
+  ctx: CallContext,
+  ecs: Sender,
+  clusterArn: string,
+  serviceName?: string,
+): Promise<string[]> =>
+  pageAll(async (nextToken) => {
+    const page = await ctx.call<ListTasksCommandOutput>(
+      'ecs:ListTasks',
+      ecs,
+      new ListTasksCommand({
+        cluster: clusterArn,
+        serviceName,
+        desiredStatus: 'RUNNING',
+        maxResults: ECS_LIST_PAGE,
+        nextToken,
+      }),
+    );
+    return { items: page.taskArns ?? [], next: page.nextToken };
+  });
+
+/** Describes tasks of one cluster with their tags, in batches of 100. */
+export const describeTasks = async (
+  ctx: CallContext,
+  ecs: Sender,
+  clusterArn: string,
+  tasks: readonly string[],
+): Promise<TaskRecord[]> => {
+  const pages = await Promise.all(
+    chunk(tasks, DESCRIBE_TASKS_BATCH).map((batch) =>
+      ctx.call<DescribeTasksCommandOutput>(
+        'ecs:DescribeTasks',
+        ecs,
+        new DescribeTasksCommand({ cluster: clusterArn, tasks: batch, include: ['TAGS'] }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => {
+    reportFailures(ctx, 'ecs:DescribeTasks', page.failures);
+    return (page.tasks ?? []).map(toTaskRecord);
+  });
+};
+
+/**
+ * The scrape address (DECISIONS.md): the awsvpc ENI attachment's private IPv4, else the first
+ * container network interface that has one. Bridge and host tasks have neither.
+ */
+const taskAddress = (t: SdkTask): string | undefined => {
+  const eni = (t.attachments ?? []).find((a) => a.type === 'ElasticNetworkInterface');
+  const fromEni = eni?.details?.find((d) => d.name === 'privateIPv4Address')?.value;
+  if (fromEni) return fromEni;
+  for (const container of t.containers ?? []) {
+    const ip = container.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address;
+    if (ip) return ip;
+  }
+  return undefined;
+};
+
+const toTaskRecord = (t: SdkTask): TaskRecord => {
+  const ipv4 = taskAddress(t);
+  return {
+    arn: t.taskArn ?? '',
+    taskDefinitionArn: t.taskDefinitionArn ?? '',
+    lastStatus: t.lastStatus ?? '',
+    desiredStatus: t.desiredStatus ?? '',
+    ...(ipv4 === undefined ? {} : { ipv4 }),
+    tags: toTags(t.tags),
+    group: t.group,
+  };
+};

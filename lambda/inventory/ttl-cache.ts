@@ -1,0 +1,38 @@
+/**
+ * A small in-memory cache with per-entry expiry and an injectable clock. One instance per process
+ * holds the top-level resources (`CacheTopLevelResources`): cluster and namespace lookups and
+ * Cloud Map tags, which change rarely and cost one call per resource to read.
+ */
+export type TtlCache = {
+  get<T>(key: string): T | undefined;
+  set<T>(key: string, value: T, ttlMs: number): void;
+  clear(): void;
+  readonly size: number;
+};
+
+export const createTtlCache = (now: () => number = Date.now): TtlCache => {
+  const entries = new Map<string, { value: unknown; expiresAt: number }>();
+  return {
+    get<T>(key: string) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return entry.value as T;
+    },
+    set(key, value, ttlMs) {
+      if (ttlMs > 0) entries.set(key, { value, expiresAt: now() + ttlMs });
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+};
+
+/** How long top-level resources are cached (original §4.6: a fixed 10 minutes). */
+export const TOP_LEVEL_TTL_MS = 10 * 60 * 1000;
