@@ -1,0 +1,298 @@
+/**
+ * The option table: every `DiscoveryOptions__<Name>` variable with its default, parser and doc line.
+ * It is the single source for `loadConfig` and for the README's option table (`describe.ts`).
+ * Cross-option rules (a cluster or a namespace, one token source, the prefix appended to the tag
+ * filters, the mode) live in `load.ts`.
+ */
+import { parseKeyValue, parseKeyValueList, parseList, unique } from './lists.ts';
+import type { DiscoveryConfig, KeyValue } from './types.ts';
+
+/** Every variable name is `DiscoveryOptions__` + the option name (the .NET original's env form). */
+export const ENV_PREFIX = 'DiscoveryOptions__';
+
+/** A parser's verdict: the value, or why the text is not acceptable ("expected …" phrases). */
+export type ParseResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly reasons: readonly string[] };
+
+export type OptionSpec<T> = {
+  /** The name after `DiscoveryOptions__`, as the original spells it. */
+  readonly name: string;
+  /** Used when the variable is absent (or blank, when `blankIsUnset`). */
+  readonly default: T;
+  /** The default as an operator would write it, for the docs. */
+  readonly defaultText: string;
+  /** An example value, for the docs. */
+  readonly example: string;
+  /** One line for the docs. */
+  readonly meaning: string;
+  /**
+   * Whether an empty or whitespace-only value means "use the default". True for scalars. False for
+   * lists, where an explicitly empty value is meaningful (`EcsTaskTags=` keeps only metrics tags).
+   */
+  readonly blankIsUnset: boolean;
+  /** Never echo the value (in errors, logs or docs). */
+  readonly secret: boolean;
+  /** Parses a present (and, for scalars, non-blank) value. */
+  readonly parse: (raw: string) => ParseResult<T>;
+};
+
+/** What the table yields; `mode` is derived afterwards. */
+export type ParsedOptions = Omit<DiscoveryConfig, 'mode'>;
+
+export type OptionTable = { readonly [K in keyof ParsedOptions]: OptionSpec<ParsedOptions[K]> };
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+const fail = (...reasons: string[]): ParseResult<never> => ({ ok: false, reasons });
+
+const names = (raw: string): ParseResult<readonly string[]> => ok(unique(parseList(raw)));
+const globs = (raw: string): ParseResult<readonly string[]> => ok(parseList(raw));
+const selectors = (raw: string): ParseResult<readonly KeyValue[]> => ok(parseKeyValueList(raw));
+
+/** `key=value` entries whose key must not be blank (it becomes a label name). */
+const labelEntries = (raw: string): ParseResult<readonly KeyValue[]> => {
+  const entries = parseList(raw);
+  const blank = entries.filter((entry) => parseKeyValue(entry).key === '');
+  return blank.length === 0
+    ? ok(entries.map(parseKeyValue))
+    : fail(
+        ...blank.map(
+          (entry) =>
+            `entry ${JSON.stringify(entry)} has an empty name; expected name=value with a non-empty name`,
+        ),
+      );
+};
+
+const integer =
+  (min: number, max: number, expected: string) =>
+  (raw: string): ParseResult<number> => {
+    const text = raw.trim();
+    const value = Number(text);
+    return /^\d+$/.test(text) && value >= min && value <= max ? ok(value) : fail(`expected ${expected}`);
+  };
+
+const boolean = (raw: string): ParseResult<boolean> => {
+  const text = raw.trim().toLowerCase();
+  if (text === 'true') return ok(true);
+  if (text === 'false') return ok(false);
+  return fail('expected true or false');
+};
+
+// Original §2.3 rule 2: a letter, then one or more word characters or `-`, then `_`. ASCII only,
+// because the prefix ends up in label names that Prometheus restricts to [a-zA-Z0-9_].
+const PREFIX_PATTERN = /^[A-Za-z][\w-]+_$/;
+
+const prefix = (raw: string): ParseResult<string> => {
+  const text = raw.trim();
+  return PREFIX_PATTERN.test(text)
+    ? ok(text)
+    : fail(
+        'expected a letter, then letters, digits, "_" or "-", ending with "_" (at least 3 characters, e.g. METRICS_)',
+      );
+};
+
+const text = (raw: string): ParseResult<string | undefined> => ok(raw.trim());
+
+const tagFilterMeaning = (resource: string) =>
+  `Globs (\`*\` any run, \`?\` one character; anchored, case-sensitive) selecting which ${resource} tag keys become labels; \`<MetricsPathPortTagPrefix>*\` is always added.`;
+
+export const OPTIONS: OptionTable = {
+  // No default cluster: reading every cluster of an account is not something the original could
+  // do, and guessing would surprise. At least one of this and CloudMapNamespaces is required.
+  ecsClusters: {
+    name: 'EcsClusters',
+    default: [],
+    defaultText: '',
+    example: 'prod;arn:aws:ecs:eu-west-1:123456789012:cluster/staging',
+    meaning: 'ECS cluster names or ARNs, `;`-separated. Duplicates are ignored.',
+    blankIsUnset: false,
+    secret: false,
+    parse: names,
+  },
+  // Empty selects every service: the original's default, and the least surprising one.
+  ecsServiceSelectorTags: {
+    name: 'EcsServiceSelectorTags',
+    default: [],
+    defaultText: '',
+    example: 'PROMETHEUS_TARGET=true;team=*',
+    meaning:
+      'An ECS service is read only if it carries all these `key=value` tags (value `*` = any value). Empty = all services.',
+    blankIsUnset: false,
+    secret: false,
+    parse: selectors,
+  },
+  // No default namespace, for the same reason as EcsClusters.
+  cloudMapNamespaces: {
+    name: 'CloudMapNamespaces',
+    default: [],
+    defaultText: '',
+    example: 'application.prod;ns-abcdef0123456789',
+    meaning: 'Cloud Map namespace names or ids, `;`-separated. Duplicates are ignored.',
+    blankIsUnset: false,
+    secret: false,
+    parse: names,
+  },
+  // Empty keeps every Cloud Map service as an enrichment source, as the original.
+  cloudMapServiceSelectorTags: {
+    name: 'CloudMapServiceSelectorTags',
+    default: [],
+    defaultText: '',
+    example: 'PROMETHEUS_TARGET=true',
+    meaning:
+      'A Cloud Map service enriches targets only if it carries all these `key=value` tags (value `*` = any). Empty = all.',
+    blankIsUnset: false,
+    secret: false,
+    parse: selectors,
+  },
+  // The four tag filters default to `*`: the original's shipped appsettings.json (its effective
+  // default) exports every tag, and operators moving over expect the same labels.
+  ecsTaskTags: {
+    name: 'EcsTaskTags',
+    default: ['*'],
+    defaultText: '*',
+    example: 'team;app.*',
+    meaning: tagFilterMeaning('ECS task'),
+    blankIsUnset: false,
+    secret: false,
+    parse: globs,
+  },
+  ecsServiceTags: {
+    name: 'EcsServiceTags',
+    default: ['*'],
+    defaultText: '*',
+    example: 'team;cost-center',
+    meaning: tagFilterMeaning('ECS service'),
+    blankIsUnset: false,
+    secret: false,
+    parse: globs,
+  },
+  cloudMapServiceTags: {
+    name: 'CloudMapServiceTags',
+    default: ['*'],
+    defaultText: '*',
+    example: 'team',
+    meaning: tagFilterMeaning('Cloud Map service'),
+    blankIsUnset: false,
+    secret: false,
+    parse: globs,
+  },
+  cloudMapNamespaceTags: {
+    name: 'CloudMapNamespaceTags',
+    default: ['*'],
+    defaultText: '*',
+    example: 'env;region?',
+    meaning: tagFilterMeaning('Cloud Map namespace'),
+    blankIsUnset: false,
+    secret: false,
+    parse: globs,
+  },
+  // No extra labels unless asked for.
+  extraPrometheusLabels: {
+    name: 'ExtraPrometheusLabels',
+    default: [],
+    defaultText: '',
+    example: 'env=prod;METRICS_PORT=9100',
+    meaning:
+      'Static `label=value` labels on every target, lowest precedence (a tag of the same name wins). `%;` and `%=` escape `;` and `=`.',
+    blankIsUnset: false,
+    secret: false,
+    parse: labelEntries,
+  },
+  // 60 s: the original's default; AWS state changes slowly and Prometheus refreshes every 30-60 s,
+  // so most polls are served from cache while staying within a minute of reality.
+  cacheTtlSeconds: {
+    name: 'CacheTtlSeconds',
+    default: 60,
+    defaultText: '60',
+    example: '30',
+    meaning: 'Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS).',
+    blankIsUnset: true,
+    secret: false,
+    parse: integer(0, 65535, 'an integer from 0 to 65535 (seconds; 0 = no cache)'),
+  },
+  // true: the original's default; cluster and namespace lists rarely change and the lookups
+  // are the slowest part of a refresh.
+  cacheTopLevelResources: {
+    name: 'CacheTopLevelResources',
+    default: true,
+    defaultText: 'true',
+    example: 'false',
+    meaning: 'Cache cluster and namespace lookups (and namespace tags) for 10 minutes. `true` or `false`.',
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
+  },
+  // METRICS_: the original's default, used by every tagged fleet that moves over.
+  metricsPathPortTagPrefix: {
+    name: 'MetricsPathPortTagPrefix',
+    default: 'METRICS_',
+    defaultText: 'METRICS_',
+    example: 'PROM_',
+    meaning:
+      'Prefix of the tags giving scrape port, path and name (`<prefix>PORT[suffix]`, `<prefix>PATH…`, `<prefix>NAME…`).',
+    blankIsUnset: true,
+    secret: false,
+    parse: prefix,
+  },
+  // No relabelling unless asked for.
+  relabelConfigurations: {
+    name: 'RelabelConfigurations',
+    default: [],
+    defaultText: '',
+    example: 'service={{_sys_ecs_cluster}}-{{_sys_ecs_service}}',
+    meaning:
+      'Ordered `label=pattern` entries; `{{name}}` tokens are replaced by label values; `_tmp*` labels are removed at the end.',
+    blankIsUnset: false,
+    secret: false,
+    parse: labelEntries,
+  },
+  // 600 s: ten Prometheus refreshes' worth of AWS outage is bridged, while a fleet that kept
+  // changing for 10 minutes is no longer presented as current.
+  staleIfErrorSeconds: {
+    name: 'StaleIfErrorSeconds',
+    default: 600,
+    defaultText: '600',
+    example: '3600',
+    meaning:
+      'When AWS fails, serve the last complete result while it is younger than this many seconds (0 = never); then 503.',
+    blankIsUnset: true,
+    secret: false,
+    parse: integer(0, Number.MAX_SAFE_INTEGER, 'a whole number of seconds, 0 or more'),
+  },
+  // 8: well below the ECS and Cloud Map per-account request rates even with several warm
+  // containers, yet enough to refresh a few hundred services in a few seconds. 64 caps it
+  // because the SDK's socket pool and AWS throttling make more useless.
+  awsMaxConcurrency: {
+    name: 'AwsMaxConcurrency',
+    default: 8,
+    defaultText: '8',
+    example: '16',
+    meaning: 'AWS API calls in flight at once during one refresh, 1..64.',
+    blankIsUnset: true,
+    secret: false,
+    parse: integer(1, 64, 'an integer from 1 to 64'),
+  },
+  // No token by default: the stack generates one into a secret; a bare server runs open locally.
+  bearerToken: {
+    name: 'BearerToken',
+    default: undefined,
+    defaultText: '',
+    example: 's3cr3t-token',
+    meaning:
+      'Token callers must send as `Authorization: Bearer <token>`. Exclusive with BearerTokenSecret. Prefer the secret.',
+    blankIsUnset: true,
+    secret: true,
+    parse: text,
+  },
+  bearerTokenSecret: {
+    name: 'BearerTokenSecret',
+    default: undefined,
+    defaultText: '',
+    example: 'ssm:/prometheus/sd-token',
+    meaning:
+      'Where the token is read once at cold start: a Secrets Manager secret name or ARN, or an SSM SecureString as `ssm:<name>` or parameter ARN.',
+    blankIsUnset: true,
+    secret: false,
+    parse: text,
+  },
+};

@@ -1,0 +1,256 @@
+/**
+ * The endpoint, independent of how the request arrived (Lambda event or local node:http): routes,
+ * auth, cache, representations, self-metrics and logs. The doors (`lambda-handler.ts`, `server.ts`)
+ * only translate events into `HttpRequest` and `AppResponse` into their own responses.
+ */
+import { ConfigError } from '../config/errors.ts';
+import type { DiscoveryConfig } from '../config/types.ts';
+import type { Discover, DiscoveryResult } from '../discovery-result.ts';
+import { errorFields, type Log } from '../log.ts';
+import { createTokenCheck, type TokenCheck } from './auth.ts';
+import { acceptsGzip, ifNoneMatchHits } from './body.ts';
+import {
+  CacheSource,
+  createDiscoveryCache,
+  type DiscoveryCache,
+  DiscoveryUnavailableError,
+} from './cache.ts';
+import { type AppMetrics, createMetrics } from './metrics.ts';
+import { GENERIC_DETAIL, HttpProblem } from './problem.ts';
+import { type HttpRequest, matchRoute, PayloadVersion, Route } from './request.ts';
+import { resolveBearerToken, type SecretReader } from './token-source.ts';
+
+/** A response before it is shaped for a Lambda integration or node:http. */
+export type AppResponse = {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A `Buffer` only for gzip bodies. Empty for HEAD and 304. */
+  readonly body: string | Buffer;
+};
+
+export type App = {
+  /** @throws HttpProblem for every non-2xx/304 answer (rendered by `@middy/http-error-handler`). */
+  readonly handle: (request: HttpRequest) => Promise<AppResponse>;
+  readonly metrics: AppMetrics;
+};
+
+export type AppDependencies = {
+  /** Reads and validates `DiscoveryOptions__*`; throws `ConfigError`. Called once, by `createApp`. */
+  readonly loadConfig: () => DiscoveryConfig;
+  readonly createDiscover: (config: DiscoveryConfig) => Discover;
+  readonly logger: Log;
+  /** Reads `BearerTokenSecret` (Secrets Manager / SSM). Called at most once after it succeeds. */
+  readonly readSecret: SecretReader;
+  /** Epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+};
+
+const ALLOW = 'GET, HEAD';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const NO_STORE = 'no-store';
+
+type Ready = { readonly config: DiscoveryConfig; readonly cache: DiscoveryCache };
+type Setup = { readonly ok: true; readonly ready: Ready } | { readonly ok: false; readonly detail: string };
+
+/** Only `ConfigError` messages reach the client (they are not secrets, DECISIONS.md); others are logged. */
+const setupFailureDetail = (error: unknown): string =>
+  error instanceof ConfigError
+    ? error.message
+    : 'The discovery could not be initialised; the cause has been logged.';
+
+const authMode = (config: DiscoveryConfig): string =>
+  config.bearerToken ? 'token' : config.bearerTokenSecret ? 'secret' : 'none';
+
+export const createApp = (deps: AppDependencies): App => {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger;
+  const metrics = createMetrics();
+  let coldStart = true;
+
+  const setup = ((): Setup => {
+    try {
+      const config = deps.loadConfig();
+      const discover = deps.createDiscover(config);
+      const refresh = async (requestId: string): Promise<DiscoveryResult> => {
+        const startedAt = now();
+        try {
+          const result = await discover();
+          metrics.refreshSucceeded(result);
+          log.info('discovery refreshed', {
+            requestId,
+            durationMs: result.durationMs,
+            targetGroups: result.targetCount,
+            awsCalls: result.awsCalls,
+            skippedTasks: result.skipped,
+          });
+          return result;
+        } catch (error) {
+          const durationMs = now() - startedAt;
+          metrics.refreshFailed(error, durationMs);
+          log.error('discovery refresh failed', { requestId, durationMs, error: errorFields(error) });
+          throw error;
+        }
+      };
+      const cache = createDiscoveryCache({
+        refresh,
+        ttlSeconds: config.cacheTtlSeconds,
+        staleIfErrorSeconds: config.staleIfErrorSeconds,
+        now,
+      });
+      log.info('configuration loaded', {
+        mode: config.mode,
+        ecsClusters: config.ecsClusters,
+        cloudMapNamespaces: config.cloudMapNamespaces,
+        cacheTtlSeconds: config.cacheTtlSeconds,
+        staleIfErrorSeconds: config.staleIfErrorSeconds,
+        auth: authMode(config),
+      });
+      return { ok: true, ready: { config, cache } };
+    } catch (error) {
+      log.error('configuration invalid', { error: errorFields(error) });
+      return { ok: false, detail: setupFailureDetail(error) };
+    }
+  })();
+
+  // The token is read once; a failed read (e.g. a throttled GetSecretValue) is retried by the next request.
+  let tokenCheck: Promise<TokenCheck | undefined> | undefined;
+  const loadTokenCheck = (config: DiscoveryConfig): Promise<TokenCheck | undefined> => {
+    tokenCheck ??= resolveBearerToken(config, deps.readSecret).then(
+      (token) => (token === undefined ? undefined : createTokenCheck(token)),
+      (error: unknown) => {
+        tokenCheck = undefined;
+        log.error('bearer token could not be loaded', {
+          secret: config.bearerTokenSecret,
+          error: errorFields(error),
+        });
+        throw error;
+      },
+    );
+    return tokenCheck;
+  };
+  if (setup.ok) loadTokenCheck(setup.ready.config).catch(() => undefined);
+
+  const authorise = async (request: HttpRequest, config: DiscoveryConfig): Promise<void> => {
+    let check: TokenCheck | undefined;
+    try {
+      check = await loadTokenCheck(config);
+    } catch (error) {
+      throw new HttpProblem(
+        503,
+        'The bearer token could not be loaded; the cause has been logged.',
+        {},
+        {
+          cause: error,
+        },
+      );
+    }
+    if (check !== undefined && !check(request.headers.authorization)) {
+      throw new HttpProblem(401, 'A valid bearer token is required.', { 'WWW-Authenticate': 'Bearer' });
+    }
+  };
+
+  const health = async (request: HttpRequest): Promise<AppResponse> => {
+    const healthy =
+      setup.ok &&
+      (await loadTokenCheck(setup.ready.config).then(
+        () => true,
+        () => false,
+      ));
+    return {
+      statusCode: healthy ? 200 : 503,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': NO_STORE },
+      body: request.method === 'HEAD' ? '' : healthy ? 'Healthy' : 'Unhealthy',
+    };
+  };
+
+  const targets = async (request: HttpRequest, ready: Ready): Promise<AppResponse> => {
+    let read: Awaited<ReturnType<DiscoveryCache['read']>>;
+    try {
+      read = await ready.cache.read(request.requestId);
+    } catch (error) {
+      if (!(error instanceof DiscoveryUnavailableError)) throw error;
+      throw new HttpProblem(
+        503,
+        `Discovery failed and no result younger than ${ready.config.staleIfErrorSeconds} seconds is available.`,
+        { 'Retry-After': '5' },
+        { cause: error },
+      );
+    }
+    metrics.served(read.source, read.ageSeconds);
+    const { body } = read.entry;
+    // REST APIs (payload 1.0) turn binary bodies into base64 text unless binary media types are set.
+    const gzip =
+      request.payloadVersion === PayloadVersion.V2 && acceptsGzip(request.headers['accept-encoding']);
+    const etag = gzip ? body.gzipEtag : body.etag;
+    const headers: Record<string, string> = {
+      ETag: etag,
+      'Cache-Control': `max-age=${read.maxAgeSeconds}`,
+      Vary: 'Accept-Encoding',
+    };
+    if (read.source === CacheSource.Stale) {
+      headers.Age = String(read.ageSeconds);
+      headers['X-Discovery-Stale'] = 'true';
+    }
+    if (ifNoneMatchHits(request.headers['if-none-match'], etag)) {
+      return { statusCode: 304, headers, body: '' };
+    }
+    headers['Content-Type'] = JSON_CONTENT_TYPE;
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    if (request.method === 'HEAD') return { statusCode: 200, headers, body: '' };
+    return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.text };
+  };
+
+  const selfMetrics = async (request: HttpRequest): Promise<AppResponse> => ({
+    statusCode: 200,
+    headers: { 'Content-Type': metrics.registry.contentType, 'Cache-Control': NO_STORE },
+    body: request.method === 'HEAD' ? '' : await metrics.registry.metrics(),
+  });
+
+  const route = async (request: HttpRequest): Promise<AppResponse> => {
+    const matched = matchRoute(request.path);
+    if (matched === undefined) throw new HttpProblem(404, 'Use /prometheus-targets, /health or /metrics.');
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      throw new HttpProblem(405, `${request.method} is not allowed; use GET or HEAD.`, { Allow: ALLOW });
+    }
+    if (matched === Route.Health) return health(request);
+    if (!setup.ok) throw new HttpProblem(500, setup.detail);
+    await authorise(request, setup.ready.config);
+    return matched === Route.Metrics ? selfMetrics(request) : targets(request, setup.ready);
+  };
+
+  const handle = async (request: HttpRequest): Promise<AppResponse> => {
+    const startedAt = now();
+    const wasColdStart = coldStart;
+    coldStart = false;
+    const routeName = matchRoute(request.path) ?? 'unknown';
+    const logRequest = (statusCode: number, extra: Record<string, unknown> = {}) => {
+      metrics.responded(routeName, statusCode);
+      log.info('request', {
+        requestId: request.requestId,
+        coldStart: wasColdStart,
+        method: request.method,
+        route: routeName,
+        statusCode,
+        durationMs: now() - startedAt,
+        ...extra,
+      });
+    };
+    try {
+      const response = await route(request);
+      logRequest(response.statusCode, {
+        ...(response.headers['X-Discovery-Stale'] ? { stale: true } : {}),
+      });
+      return response;
+    } catch (error) {
+      if (error instanceof HttpProblem) {
+        logRequest(error.statusCode);
+        throw error;
+      }
+      log.error('request failed', { requestId: request.requestId, error: errorFields(error) });
+      logRequest(500);
+      throw new HttpProblem(500, GENERIC_DETAIL, {}, { cause: error });
+    }
+  };
+
+  return { handle, metrics };
+};

@@ -1,0 +1,112 @@
+/**
+ * The per-container discovery cache: TTL, single-flight refresh, stale-if-error.
+ *
+ * - A result younger than `ttlSeconds` is served as is (`hit`). `ttlSeconds = 0` means every
+ *   request refreshes, but concurrent requests still share one refresh.
+ * - One refresh at a time: requests arriving during a refresh wait for it and share its outcome.
+ * - When a refresh fails, the last complete result is served (`stale`) while it is younger than
+ *   `staleIfErrorSeconds`; after that the read fails with `DiscoveryUnavailableError`.
+ * - Failures are not cached: the next read after a failure refreshes again.
+ */
+import type { DiscoveryResult } from '../discovery-result.ts';
+import { type PreparedBody, prepareBody } from './body.ts';
+
+export type CacheOptions = {
+  /** Runs one discovery for the request (id) that started it; rejects on any AWS failure. */
+  readonly refresh: (requestId: string) => Promise<DiscoveryResult>;
+  /** Lifetime of a result. 0 = no cache. @default 60 (from `DiscoveryOptions__CacheTtlSeconds`) */
+  readonly ttlSeconds: number;
+  /** How long after it was stored a result may be served when refreshing fails. @default 600 */
+  readonly staleIfErrorSeconds: number;
+  /** Epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+};
+
+export type CacheEntry = {
+  readonly result: DiscoveryResult;
+  readonly body: PreparedBody;
+  /** Epoch milliseconds (cache clock) at which the result was stored. */
+  readonly storedAt: number;
+};
+
+export const CacheSource = {
+  /** Served from the cache without calling AWS. */
+  Hit: 'hit',
+  /** Produced by a refresh this request started or joined. */
+  Refresh: 'refresh',
+  /** The refresh failed; this is the last complete result, inside the stale window. */
+  Stale: 'stale',
+} as const;
+export type CacheSource = (typeof CacheSource)[keyof typeof CacheSource];
+
+export type CacheRead = {
+  readonly entry: CacheEntry;
+  readonly source: CacheSource;
+  /** Whole seconds since the entry was stored. */
+  readonly ageSeconds: number;
+  /** Whole seconds of TTL left (0 for a stale entry): the `Cache-Control: max-age`. */
+  readonly maxAgeSeconds: number;
+  /** The refresh failure behind a `stale` read. */
+  readonly error?: unknown;
+};
+
+/** No result may be served: the refresh failed and nothing complete is younger than the stale window. */
+export class DiscoveryUnavailableError extends Error {
+  constructor(options: ErrorOptions) {
+    super('Discovery failed and no result within the stale window is available', options);
+    this.name = 'DiscoveryUnavailableError';
+  }
+}
+
+export type DiscoveryCache = {
+  /**
+   * The result to serve to request `requestId` (which starts the refresh when one is needed).
+   * @throws DiscoveryUnavailableError
+   */
+  readonly read: (requestId: string) => Promise<CacheRead>;
+};
+
+export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlSeconds * 1000;
+  const staleMs = options.staleIfErrorSeconds * 1000;
+  let current: CacheEntry | undefined;
+  let inFlight: Promise<CacheEntry> | undefined;
+
+  const describe = (entry: CacheEntry, source: CacheSource, at: number, error?: unknown): CacheRead => {
+    const ageMs = Math.max(0, at - entry.storedAt);
+    const maxAgeSeconds = source === CacheSource.Stale ? 0 : Math.max(0, Math.floor((ttlMs - ageMs) / 1000));
+    const read = { entry, source, ageSeconds: Math.floor(ageMs / 1000), maxAgeSeconds };
+    return error === undefined ? read : { ...read, error };
+  };
+
+  const refreshOnce = async (requestId: string): Promise<CacheEntry> => {
+    const result = await options.refresh(requestId);
+    current = { result, body: prepareBody(result.body), storedAt: now() };
+    return current;
+  };
+
+  return {
+    read: async (requestId) => {
+      const startedAt = now();
+      if (current !== undefined && startedAt - current.storedAt < ttlMs) {
+        return describe(current, CacheSource.Hit, startedAt);
+      }
+      if (inFlight === undefined) {
+        inFlight = refreshOnce(requestId).finally(() => {
+          inFlight = undefined;
+        });
+      }
+      try {
+        const entry = await inFlight;
+        return describe(entry, CacheSource.Refresh, now());
+      } catch (error) {
+        const failedAt = now();
+        if (current !== undefined && failedAt - current.storedAt < staleMs) {
+          return describe(current, CacheSource.Stale, failedAt, error);
+        }
+        throw new DiscoveryUnavailableError({ cause: error });
+      }
+    },
+  };
+};

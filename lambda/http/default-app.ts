@@ -1,0 +1,20 @@
+/**
+ * The app wired to the real configuration, discovery core, Powertools logger and secret readers.
+ * Shared by the Lambda handler and the local server, so both run one code path.
+ */
+import { type Environment, loadConfig, unknownOptionVariables } from '../config/load.ts';
+import { createDiscover } from '../discover.ts';
+import { createLogger, type Log } from '../log.ts';
+import { type App, createApp } from './app.ts';
+import { readTokenSecret } from './token-source.ts';
+
+export const createDefaultApp = (env: Environment = process.env, logger: Log = createLogger()): App => {
+  const unknown = unknownOptionVariables(env);
+  if (unknown.length > 0) logger.warn('unknown DiscoveryOptions variables ignored', { variables: unknown });
+  return createApp({
+    loadConfig: () => loadConfig(env),
+    createDiscover,
+    logger,
+    readSecret: readTokenSecret,
+  });
+};

@@ -1,0 +1,122 @@
+/**
+ * The app as Middy Lambda handlers: one buffered (API Gateway REST and HTTP APIs, buffered Function
+ * URLs) and one streaming (Function URL with InvokeMode RESPONSE_STREAM).
+ */
+import { Readable } from 'node:stream';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import type { Context } from 'aws-lambda';
+import { errorFields, type Log } from '../log.ts';
+import type { App, AppResponse } from './app.ts';
+import { FALLBACK_PROBLEM_BODY, HttpProblem, problemJson } from './problem.ts';
+import { type LambdaHttpEvent, toHttpRequest } from './request.ts';
+
+/** The result both payload formats (1.0 and 2.0) accept. */
+export type LambdaHttpResult = {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+};
+
+/** What the streaming handler gives Middy: a prelude (status, headers) and a body stream. */
+export type LambdaStreamingResult = {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Readable;
+};
+
+/**
+ * Lambda's limit on a buffered (RequestResponse) invocation response: 6 MB = 6,291,456 bytes,
+ * measured on the serialised result object, not on the body alone.
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const BUFFERED_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
+
+export type HandlerOptions = {
+  /** Largest serialised result the buffered handler returns. @default BUFFERED_RESPONSE_LIMIT_BYTES */
+  readonly maxResponseBytes?: number;
+  /** Where errors that escaped the app are logged. */
+  readonly logger?: Log;
+};
+
+/** Bytes of the JSON invocation payload; computed exactly only near the limit (JSON escaping ≤ 2×). */
+const exceedsLimit = (result: LambdaHttpResult, limit: number): number | undefined => {
+  const bodyBytes = Buffer.byteLength(result.body, 'utf8');
+  if (bodyBytes * 2 + 16 * 1024 < limit) return undefined;
+  const payloadBytes = Buffer.byteLength(JSON.stringify(result), 'utf8');
+  return payloadBytes > limit ? payloadBytes : undefined;
+};
+
+const toBufferedResult = (response: AppResponse): LambdaHttpResult =>
+  typeof response.body === 'string'
+    ? {
+        statusCode: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+        isBase64Encoded: false,
+      }
+    : {
+        statusCode: response.statusCode,
+        headers: response.headers,
+        body: response.body.toString('base64'),
+        isBase64Encoded: true,
+      };
+
+const toStreamingResult = (response: AppResponse): LambdaStreamingResult => ({
+  statusCode: response.statusCode,
+  headers: response.headers,
+  // Middy streams strings itself; bytes (gzip) go as a one-chunk stream, never as base64 text.
+  body: typeof response.body === 'string' ? response.body : Readable.from([response.body]),
+});
+
+const errorMiddlewares = (logger: Log | undefined) => [
+  // Middy runs onError middlewares last-registered first: the handler renders, then problemJson types it.
+  problemJson(),
+  httpErrorHandler({
+    fallbackMessage: FALLBACK_PROBLEM_BODY,
+    logger: (error: unknown) => {
+      if (!(error instanceof HttpProblem)) logger?.error('unhandled error', { error: errorFields(error) });
+    },
+  }),
+];
+
+/** The buffered handler: a whole response, at most `maxResponseBytes` once serialised. */
+export const createHandler = (app: App, options: HandlerOptions = {}) => {
+  const limit = options.maxResponseBytes ?? BUFFERED_RESPONSE_LIMIT_BYTES;
+  const base = async (event: LambdaHttpEvent, context: Context): Promise<LambdaHttpResult> => {
+    const result = toBufferedResult(await app.handle(toHttpRequest(event, context)));
+    const payloadBytes = exceedsLimit(result, limit);
+    if (payloadBytes !== undefined) {
+      options.logger?.warn('response over the buffered limit', { payloadBytes, limitBytes: limit });
+      throw new HttpProblem(
+        500,
+        `The response (${payloadBytes} bytes) exceeds the ${limit} bytes of a buffered Lambda response: ` +
+          'invoke the streaming handler through a Function URL with InvokeMode RESPONSE_STREAM, or request gzip.',
+      );
+    }
+    return result;
+  };
+  return middy<LambdaHttpEvent, LambdaHttpResult>(base).use(errorMiddlewares(options.logger));
+};
+
+/** True inside the Lambda Node.js runtime (or a test that installed its `awslambda` global). */
+export const hasStreamingRuntime = (): boolean =>
+  typeof (globalThis as { awslambda?: { streamifyResponse?: unknown } }).awslambda?.streamifyResponse ===
+  'function';
+
+/**
+ * The streaming handler (Middy `streamifyResponse`): no 6 MB cap (Function URL streaming allows
+ * 200 MB; past the first 6 MB Lambda caps the rate at 2 MB/s). Needs the runtime's `awslambda`
+ * global at creation time.
+ */
+export const createStreamingHandler = (app: App, options: Pick<HandlerOptions, 'logger'> = {}) => {
+  if (!hasStreamingRuntime()) {
+    throw new Error('createStreamingHandler: the awslambda global of the Lambda Node.js runtime is missing');
+  }
+  const base = async (event: LambdaHttpEvent, context: Context): Promise<LambdaStreamingResult> =>
+    toStreamingResult(await app.handle(toHttpRequest(event, context)));
+  return middy<LambdaHttpEvent, LambdaStreamingResult>(base, { streamifyResponse: true }).use(
+    errorMiddlewares(options.logger),
+  );
+};

@@ -1,0 +1,130 @@
+/**
+ * Self-metrics served on `GET /metrics`, in a registry of their own (never prom-client's global
+ * default registry, so two apps in one process, as in tests, never share or clash).
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DiscoveryResult } from '../discovery-result.ts';
+
+export const METRIC_PREFIX = 'ecs_cloudmap_sd_';
+
+export const AwsCallOutcome = { Success: 'success', Error: 'error' } as const;
+
+/**
+ * What a failed discovery may tell about its AWS calls. The core's errors are not required to carry
+ * these; when absent, the failure counts as one `operation="unknown", outcome="error"` call.
+ */
+export type DiscoveryFailureDetails = {
+  /** `service:Operation` of the call that failed, e.g. `ecs:ListTasks`. */
+  readonly operation?: string;
+  /** Calls that succeeded before the failure, keyed `service:Operation`. */
+  readonly awsCalls?: Readonly<Record<string, number>>;
+};
+
+const failureDetails = (error: unknown): DiscoveryFailureDetails => {
+  if (typeof error !== 'object' || error === null) return {};
+  const { operation, awsCalls } = error as Record<string, unknown>;
+  return {
+    ...(typeof operation === 'string' ? { operation } : {}),
+    ...(typeof awsCalls === 'object' && awsCalls !== null
+      ? { awsCalls: awsCalls as Record<string, number> }
+      : {}),
+  };
+};
+
+export type AppMetrics = {
+  readonly registry: Registry;
+  readonly refreshSucceeded: (result: DiscoveryResult) => void;
+  readonly refreshFailed: (error: unknown, durationMs: number) => void;
+  readonly served: (source: 'hit' | 'refresh' | 'stale', ageSeconds: number) => void;
+  readonly responded: (route: string, status: number) => void;
+};
+
+export const createMetrics = (): AppMetrics => {
+  const registry = new Registry();
+  const registers = [registry];
+  const refreshes = new Counter({
+    name: `${METRIC_PREFIX}refreshes_total`,
+    help: 'Discovery refreshes attempted (calls to AWS), successful or not.',
+    registers,
+  });
+  const failures = new Counter({
+    name: `${METRIC_PREFIX}refresh_failures_total`,
+    help: 'Discovery refreshes that failed; no partial result is ever served.',
+    registers,
+  });
+  const duration = new Histogram({
+    name: `${METRIC_PREFIX}refresh_duration_seconds`,
+    help: 'Wall time of a discovery refresh.',
+    labelNames: ['outcome'] as const,
+    // Small fleets refresh in well under a second; 10k-task fleets take tens of seconds under throttling.
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers,
+  });
+  const awsCalls = new Counter({
+    name: `${METRIC_PREFIX}aws_calls_total`,
+    help: 'AWS API calls made by discovery refreshes, by operation and outcome.',
+    labelNames: ['operation', 'outcome'] as const,
+    registers,
+  });
+  const cacheHits = new Counter({
+    name: `${METRIC_PREFIX}cache_hits_total`,
+    help: 'Target-list requests answered from the cache without calling AWS.',
+    registers,
+  });
+  const staleServes = new Counter({
+    name: `${METRIC_PREFIX}stale_responses_total`,
+    help: 'Target-list requests answered with the last complete result after a failed refresh.',
+    registers,
+  });
+  const targets = new Gauge({
+    name: `${METRIC_PREFIX}targets`,
+    help: 'Target groups in the last complete discovery result.',
+    registers,
+  });
+  const skipped = new Gauge({
+    name: `${METRIC_PREFIX}skipped_tasks`,
+    help: 'Running tasks that produced no target in the last complete discovery result, by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const age = new Gauge({
+    name: `${METRIC_PREFIX}served_result_age_seconds`,
+    help: 'Age of the discovery result served by the last target-list response.',
+    registers,
+  });
+  const requests = new Counter({
+    name: `${METRIC_PREFIX}http_requests_total`,
+    help: 'HTTP requests answered, by route and status code.',
+    labelNames: ['route', 'code'] as const,
+    registers,
+  });
+
+  const countCalls = (calls: Readonly<Record<string, number>>, outcome: string): void => {
+    for (const [operation, count] of Object.entries(calls)) awsCalls.inc({ operation, outcome }, count);
+  };
+
+  return {
+    registry,
+    refreshSucceeded: (result) => {
+      refreshes.inc();
+      duration.observe({ outcome: AwsCallOutcome.Success }, result.durationMs / 1000);
+      countCalls(result.awsCalls, AwsCallOutcome.Success);
+      targets.set(result.targetCount);
+      for (const [reason, count] of Object.entries(result.skipped)) skipped.set({ reason }, count);
+    },
+    refreshFailed: (error, durationMs) => {
+      refreshes.inc();
+      failures.inc();
+      duration.observe({ outcome: AwsCallOutcome.Error }, durationMs / 1000);
+      const details = failureDetails(error);
+      countCalls(details.awsCalls ?? {}, AwsCallOutcome.Success);
+      awsCalls.inc({ operation: details.operation ?? 'unknown', outcome: AwsCallOutcome.Error });
+    },
+    served: (source, ageSeconds) => {
+      if (source === 'hit') cacheHits.inc();
+      if (source === 'stale') staleServes.inc();
+      age.set(ageSeconds);
+    },
+    responded: (route, status) => requests.inc({ route, code: String(status) }),
+  };
+};

@@ -1,0 +1,5 @@
+/** The target builder's public surface. */
+export { type BuildResult, buildTargets } from './build.ts';
+export { renderTargets } from './render.ts';
+export { formatTable } from './table.ts';
+export type { TargetGroup } from './target-group.ts';

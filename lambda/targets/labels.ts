@@ -1,0 +1,70 @@
+/**
+ * The label contract: every label name the product can emit that is not a user tag, an extra
+ * label or a relabel target. Derived from two prefixes, one per audience (STYLE.md point 2):
+ * `_sys_` labels are stored by Prometheus (single underscore), `__meta_` copies are only visible
+ * to relabelling and dropped afterwards. Both carry the same value (original §5.6).
+ */
+
+/** Prefix of the system labels, stored as series labels unless the operator drops them. */
+export const SYSTEM_LABEL_PREFIX = '_sys_';
+/** Prefix of the metadata copies, dropped by Prometheus after target relabelling. */
+export const META_LABEL_PREFIX = '__meta_';
+
+/** The seven properties every target carries, as `<prefix><property>` (original §5.6). */
+export const TargetProperty = {
+  /** Cluster name. */
+  EcsCluster: 'ecs_cluster',
+  /** ECS service name. */
+  EcsService: 'ecs_service',
+  /** Full task ARN. */
+  EcsTask: 'ecs_task',
+  /** Full task-definition ARN (with revision). */
+  EcsTaskDefinition: 'ecs_task_definition',
+  /** Matched Cloud Map service name; empty (so not rendered) without a match. */
+  CloudMapServiceName: 'cloudmap_service_name',
+  /** Id of the matched service's instance with the task's IPv4; empty without one. */
+  CloudMapServiceInstanceId: 'cloudmap_service_instance_id',
+  /** `ServiceConnect` or `ServiceDiscovery`; empty without a match. */
+  CloudMapServiceType: 'cloudmap_service_type',
+} as const;
+export type TargetProperty = (typeof TargetProperty)[keyof typeof TargetProperty];
+
+type Prefixed<P extends string> = {
+  readonly [K in keyof typeof TargetProperty]: `${P}${(typeof TargetProperty)[K]}`;
+};
+
+const prefixed = <P extends string>(prefix: P): Prefixed<P> =>
+  // Object.fromEntries loses the key/value pairing in its type; the mapped type restores it.
+  Object.freeze(
+    Object.fromEntries(
+      Object.entries(TargetProperty).map(([key, property]) => [key, `${prefix}${property}`]),
+    ),
+  ) as Prefixed<P>;
+
+/** `_sys_ecs_cluster`, `_sys_ecs_service`, … */
+export const SystemLabel = prefixed(SYSTEM_LABEL_PREFIX);
+/** `__meta_ecs_cluster`, `__meta_ecs_service`, … */
+export const MetaLabel = prefixed(META_LABEL_PREFIX);
+
+/**
+ * Labels every target group starts with (original §5.8). They win over any tag, extra or relabel
+ * label of the same sanitised name (DECISIONS.md), so a response never has a duplicate key.
+ */
+export const FixedLabel = {
+  /** The scrape path of the group. */
+  MetricsPath: '__metrics_path__',
+  /** The task's IPv4 without port, identical for all groups of a task (original §5.8). */
+  Instance: 'instance',
+  /** `<prefix>NAME*` of the group; present only when non-blank. */
+  ScrapeTargetName: 'scrape_target_name',
+} as const;
+export type FixedLabel = (typeof FixedLabel)[keyof typeof FixedLabel];
+
+/**
+ * Labels whose name starts with this (case-insensitive) are scratch space for relabelling and are
+ * removed before rendering, however they were produced (DECISIONS.md).
+ */
+export const TEMPORARY_LABEL_PREFIX = '_tmp';
+
+/** Scrape path of a group without a (non-blank) `<prefix>PATH*` tag. */
+export const DEFAULT_METRICS_PATH = '/metrics';
