@@ -54,11 +54,19 @@ export type CollectDeps = {
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const unique = <T>(items: Iterable<T>) => [...new Set(items)];
 
-/** Reads through the top-level cache when enabled; an empty list is stored but never served (original). */
-const cached = async <T>(deps: CollectDeps, key: string, read: () => Promise<T>): Promise<T> => {
+/**
+ * Reads through the top-level cache when enabled. An empty cluster or namespace list is stored but
+ * never served (original §4.6: a missing resource may appear any moment); empty tag lists are served.
+ */
+const cached = async <T>(
+  deps: CollectDeps,
+  key: string,
+  read: () => Promise<T>,
+  serveEmpty = false,
+): Promise<T> => {
   if (!deps.config.cacheTopLevelResources) return read();
   const hit = deps.cache.get<T>(key);
-  if (hit !== undefined && !(Array.isArray(hit) && hit.length === 0)) return hit;
+  if (hit !== undefined && (serveEmpty || !(Array.isArray(hit) && hit.length === 0))) return hit;
   const value = await read();
   deps.cache.set(key, value, TOP_LEVEL_TTL_MS);
   return value;
@@ -213,7 +221,7 @@ const classify = (record: CloudMapServiceRecord, tags: readonly Tag[]): CloudMap
 };
 
 const readTags = (deps: CollectDeps, arn: string) =>
-  cached(deps, `tags:${arn}`, () => listTags(deps.ctx, deps.clients.cloudMap, arn));
+  cached(deps, `tags:${arn}`, () => listTags(deps.ctx, deps.clients.cloudMap, arn), true);
 
 const readCloudMapService = async (
   deps: CollectDeps,
