@@ -13,7 +13,9 @@ export const createDefaultApp = (env: Environment = process.env, logger: Log = c
   if (unknown.length > 0) logger.warn('unknown DiscoveryOptions variables ignored', { variables: unknown });
   return createApp({
     loadConfig: () => loadConfig(env),
-    createDiscover,
+    // AWS `failures` entries and missing configured resources are logged once, as warnings.
+    createDiscover: (config) =>
+      createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
     logger,
     readSecret: readTokenSecret,
   });
