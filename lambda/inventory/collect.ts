@@ -176,7 +176,7 @@ const readTasks = async (deps: CollectDeps, plan: TaskPlan): Promise<Map<string,
     return byService;
   }
 
-  const lists = await Promise.all(listed.map((s) => listTaskArns(ctx, clients.ecs, plan.clusterArn, s.arn)));
+  const lists = await Promise.all(listed.map((s) => listTaskArns(ctx, clients.ecs, plan.clusterArn, s.name)));
   const owner = new Map<string, string>();
   listed.forEach((s, i) => {
     for (const arn of lists[i] ?? []) owner.set(arn, s.arn);
