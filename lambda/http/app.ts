@@ -166,7 +166,7 @@ export const createApp = (deps: AppDependencies): App => {
   const targets = async (request: HttpRequest, ready: Ready): Promise<AppResponse> => {
     let read: Awaited<ReturnType<DiscoveryCache['read']>>;
     try {
-      read = await ready.cache.read(request.requestId);
+      read = await ready.cache.read(request.requestId, request.refreshBudgetMs);
     } catch (error) {
       if (!(error instanceof DiscoveryUnavailableError)) throw error;
       throw new HttpProblem(

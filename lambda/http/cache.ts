@@ -63,7 +63,25 @@ export type DiscoveryCache = {
    * The result to serve to request `requestId` (which starts the refresh when one is needed).
    * @throws DiscoveryUnavailableError
    */
-  readonly read: (requestId: string) => Promise<CacheRead>;
+  readonly read: (requestId: string, budgetMs?: number) => Promise<CacheRead>;
+};
+
+/** A refresh outlived the request's time budget; it goes on, and a later request gets its result. */
+export class RefreshTimeoutError extends Error {
+  constructor(budgetMs: number) {
+    super(`The refresh did not complete within the request's budget of ${budgetMs} ms`);
+    this.name = 'RefreshTimeoutError';
+  }
+}
+
+/** `promise`, or a RefreshTimeoutError after `budgetMs` (no timer when there is no budget). */
+const within = <T>(promise: Promise<T>, budgetMs: number | undefined): Promise<T> => {
+  if (budgetMs === undefined) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RefreshTimeoutError(budgetMs)), budgetMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 };
 
 export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
@@ -87,7 +105,7 @@ export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
   };
 
   return {
-    read: async (requestId) => {
+    read: async (requestId, budgetMs) => {
       const startedAt = now();
       if (current !== undefined && startedAt - current.storedAt < ttlMs) {
         return describe(current, CacheSource.Hit, startedAt);
@@ -96,9 +114,11 @@ export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
         inFlight = refreshOnce(requestId).finally(() => {
           inFlight = undefined;
         });
+        // A request that gave up on the refresh leaves no one awaiting it: its failure is handled here.
+        inFlight.catch(() => undefined);
       }
       try {
-        const entry = await inFlight;
+        const entry = await within(inFlight, budgetMs);
         return describe(entry, CacheSource.Refresh, now());
       } catch (error) {
         const failedAt = now();

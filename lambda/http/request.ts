@@ -24,6 +24,19 @@ export type HttpRequest = {
   readonly requestId: string;
   /** REST (1.0) responses cannot carry binary bodies unless the API declares binary media types. */
   readonly payloadVersion: PayloadVersion;
+  /**
+   * How long a refresh may take before this request gives up on it and answers from the stale
+   * result (or 503): the invocation's remaining time less a margin to write the answer.
+   */
+  readonly refreshBudgetMs?: number;
+};
+
+/** Time kept back from the invocation's remaining time to answer after a refresh gave up. */
+export const ANSWER_MARGIN_MS = 1000;
+
+const refreshBudget = (context: Partial<Pick<Context, 'getRemainingTimeInMillis'>>) => {
+  const remaining = context.getRemainingTimeInMillis?.();
+  return remaining === undefined ? {} : { refreshBudgetMs: Math.max(0, remaining - ANSWER_MARGIN_MS) };
 };
 
 export const Route = {
@@ -63,7 +76,7 @@ const isV2 = (event: LambdaHttpEvent): event is APIGatewayProxyEventV2 =>
 /** @throws HttpProblem 400 for an event that is not an HTTP event (e.g. a console test invoke). */
 export const toHttpRequest = (
   event: LambdaHttpEvent,
-  context: Pick<Context, 'awsRequestId'>,
+  context: Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>,
 ): HttpRequest => {
   if (event !== null && typeof event === 'object' && isV1(event)) {
     return {
@@ -72,6 +85,7 @@ export const toHttpRequest = (
       headers: lowerCaseHeaders(event.headers, event.multiValueHeaders),
       requestId: event.requestContext?.requestId ?? context.awsRequestId,
       payloadVersion: PayloadVersion.V1,
+      ...refreshBudget(context),
     };
   }
   if (event !== null && typeof event === 'object' && isV2(event)) {
@@ -81,6 +95,7 @@ export const toHttpRequest = (
       headers: lowerCaseHeaders(event.headers, undefined),
       requestId: event.requestContext.requestId ?? context.awsRequestId,
       payloadVersion: PayloadVersion.V2,
+      ...refreshBudget(context),
     };
   }
   throw new HttpProblem(

@@ -28,6 +28,8 @@ describe('toHttpRequest', () => {
       },
       requestId: '6f1c0a7e-3b9d-4c2e-8a51-2d7b9e0f4a63',
       payloadVersion: '2.0',
+      // 30 s remaining in the test context, less the margin to answer.
+      refreshBudgetMs: 29_000,
     });
   });
 
