@@ -14,8 +14,8 @@ describe('a refresh that outlives the request budget', () => {
     const slow = gatedDiscover();
     let first = true;
     const cache = createDiscoveryCache({
-      refresh: (id) => {
-        if (!first) return slow.discover(id);
+      refresh: () => {
+        if (!first) return slow.discover();
         first = false;
         return Promise.resolve(discoveryResult('[1]'));
       },
