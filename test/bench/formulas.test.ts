@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { minimumCalls, originalCalls, total } from '../../bench/formulas.ts';
+import { lowerBoundSeconds } from '../../bench/limits.ts';
+import { loadConfig } from '../../lambda/config/load.ts';
+import { defineFleet } from '../aws-double/index.ts';
+
+const on = { scrape: 'true' };
+
+/** Cluster a: one paging service (150 tasks), one idle, one unselected; cluster b: 12 one-task services. */
+const fleet = defineFleet({
+  clusters: [
+    {
+      name: 'a',
+      services: [
+        { name: 'web', tags: on, tasks: 150, serviceConnect: { namespace: 'apps' } },
+        { name: 'idle', tags: on, tasks: 0 },
+        { name: 'off', tags: { scrape: 'false' }, tasks: 5 },
+      ],
+    },
+    {
+      name: 'b',
+      services: Array.from({ length: 12 }, (_, i) => ({
+        name: `s${i}`,
+        tags: on,
+        tasks: 1,
+        serviceDiscovery: { namespace: 'dns.local' },
+      })),
+    },
+  ],
+  namespaces: [
+    {
+      name: 'dns.local',
+      services: [
+        { name: 'big', instances: 250 },
+        { name: 'empty', instances: 0 },
+      ],
+    },
+  ],
+});
+const config = loadConfig({
+  DiscoveryOptions__EcsClusters: 'a;b',
+  DiscoveryOptions__EcsServiceSelectorTags: 'scrape=true',
+});
+
+describe('minimumCalls', () => {
+  it('pages by 100, batches by 10/100, picks the cheaper ListTasks strategy per cluster', () => {
+    // Act
+    const cold = minimumCalls(fleet, config, false);
+    // Assess
+    expect(cold).toEqual({
+      'ecs:DescribeClusters': 1,
+      'ecs:ListServices': 2,
+      'ecs:DescribeServices': 3,
+      'ecs:ListTasks': 3,
+      'ecs:DescribeTasks': 3,
+      'servicediscovery:ListNamespaces': 1,
+      'servicediscovery:GetService': 1,
+      'servicediscovery:ListServices': 2,
+      'servicediscovery:ListTagsForResource': 17,
+      'servicediscovery:ListInstances': 17,
+    });
+  });
+
+  it('drops cached and immutable reads on a warm refresh', () => {
+    // Act
+    const warm = minimumCalls(fleet, config, true);
+    // Assess
+    expect(warm['ecs:DescribeClusters']).toBe(0);
+    expect(warm['servicediscovery:ListNamespaces']).toBe(0);
+    expect(warm['servicediscovery:GetService']).toBe(0);
+    expect(warm['servicediscovery:ListTagsForResource']).toBe(0);
+    expect(total(warm)).toBe(30);
+  });
+});
+
+describe('originalCalls', () => {
+  it('follows the original-behaviour.md §4.7 fan-out', () => {
+    // Act
+    const cold = originalCalls(fleet, config, false);
+    // Assess
+    expect(cold).toEqual({
+      'ecs:DescribeClusters': 1,
+      'ecs:ListServices': 3,
+      'ecs:DescribeServices': 3,
+      'ecs:ListTasks': 15,
+      'ecs:DescribeTasks': 14,
+      'servicediscovery:GetNamespace': 2,
+      'servicediscovery:ListServices': 2,
+      'servicediscovery:ListTagsForResource': 15,
+      'servicediscovery:ListInstances': 18,
+    });
+  });
+});
+
+type BoundCase = {
+  readonly calls: Readonly<Record<string, number>>;
+  readonly bucket: number;
+  readonly latency: number;
+  readonly bound: number;
+};
+
+describe('lowerBoundSeconds', () => {
+  it.each<BoundCase>([
+    { calls: { 'ecs:ListTasks': 150, 'ecs:DescribeTasks': 50 }, bucket: 5, latency: 0.625, bound: 5 },
+    { calls: { 'ecs:DescribeServices': 80 }, bucket: 0, latency: 0.25, bound: 0.25 },
+    {
+      calls: { 'servicediscovery:ListInstances': 300, 'servicediscovery:ListTagsForResource': 140 },
+      bucket: 10,
+      latency: 1.375,
+      bound: 10,
+    },
+  ])('bounds $calls at $bound s', ({ calls, bucket, latency, bound }) => {
+    // Act
+    const result = lowerBoundSeconds(calls, 25, 8);
+    // Assess
+    expect(result).toEqual({ bucket, latency, bound });
+  });
+});
