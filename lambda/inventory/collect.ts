@@ -32,7 +32,7 @@ import { ECS_LIST_PAGE } from '../aws/limits.ts';
 import { matchesSelectors } from '../config/selectors.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { arnResourceName, isRegisteredIn } from './match.ts';
-import { TOP_LEVEL_TTL_MS, type TtlCache } from './ttl-cache.ts';
+import { IMMUTABLE_TTL_MS, TOP_LEVEL_TTL_MS, type TtlCache } from './ttl-cache.ts';
 import {
   type CloudMapService,
   CloudMapServiceType,
@@ -259,6 +259,19 @@ const readNamespace = async (
 };
 
 /**
+ * The namespace of a Cloud Map service never changes, so it is read once per process (whatever
+ * `CacheTopLevelResources` says) and only forgotten with the rest of the cache after a failure.
+ */
+const readServiceNamespaceId = async (deps: CollectDeps, serviceArn: string): Promise<string | undefined> => {
+  const key = `service-namespace:${serviceArn}`;
+  const hit = deps.cache.get<string>(key);
+  if (hit !== undefined) return hit;
+  const id = await getServiceNamespaceId(deps.ctx, deps.clients.cloudMap, arnResourceName(serviceArn));
+  if (id !== undefined) deps.cache.set(key, id, IMMUTABLE_TTL_MS);
+  return id;
+};
+
+/**
  * Reads namespaces and everything in them. `registryArns` are Cloud Map services that ECS services
  * name in `serviceRegistries`; a namespace holding one that is not yet read is found with GetService.
  */
@@ -282,9 +295,7 @@ const readNamespaces = async (
 
   const known = new Set([...services.values()].flat().map((s) => s.arn));
   const missing = unique(registryArns.filter((arn) => !known.has(arn)));
-  const extraIds = await Promise.all(
-    missing.map((arn) => getServiceNamespaceId(ctx, clients.cloudMap, arnResourceName(arn))),
-  );
+  const extraIds = await Promise.all(missing.map((arn) => readServiceNamespaceId(deps, arn)));
   const extra = resolveNamespaces(
     deps,
     all,
@@ -301,12 +312,10 @@ const readNamespaces = async (
 
 const clusterNameOf = (arn: string) => arnResourceName(arn);
 
-const assemble = async (
-  deps: CollectDeps,
-  clusters: readonly { arn: string; name: string; taskCount: number; services: readonly ServiceRecord[] }[],
-  namespaces: readonly Namespace[],
-): Promise<InventorySnapshot> => {
-  const withTasks = await Promise.all(
+type ClusterPlan = { arn: string; name: string; taskCount: number; services: readonly ServiceRecord[] };
+
+const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]): Promise<Cluster[]> =>
+  Promise.all(
     clusters.map(async (cluster): Promise<Cluster> => {
       const tasks = await readTasks(deps, {
         clusterArn: cluster.arn,
@@ -326,8 +335,12 @@ const assemble = async (
       return { arn: cluster.arn, name: cluster.name, services };
     }),
   );
-  return { clusters: withTasks, namespaces };
-};
+
+const assemble = async (
+  deps: CollectDeps,
+  clusters: readonly ClusterPlan[],
+  namespaces: readonly Namespace[],
+): Promise<InventorySnapshot> => ({ clusters: await readClusters(deps, clusters), namespaces });
 
 const keepRegistered = (
   services: readonly ServiceRecord[],
@@ -367,21 +380,21 @@ const collectByMode = async (deps: CollectDeps): Promise<InventorySnapshot> => {
   const configuredClusters = await readConfiguredClusters(deps);
   const servicesPerCluster = await Promise.all(configuredClusters.map((c) => readClusterServices(deps, c)));
   const all = servicesPerCluster.flat();
-  const namespaces =
-    config.mode === 'both'
-      ? await readNamespaces(deps, config.cloudMapNamespaces, true)
-      : await readNamespaces(
-          deps,
-          unique(all.flatMap((s) => (s.serviceConnectNamespace ? [s.serviceConnectNamespace] : []))),
-          false,
-          unique(all.flatMap((s) => s.serviceRegistryArns)),
-        );
-  const clusters = configuredClusters.map((c, i) => ({
-    ...c,
-    services:
-      config.mode === 'both'
-        ? keepRegistered(servicesPerCluster[i] ?? [], c.name, namespaces)
-        : (servicesPerCluster[i] ?? []),
-  }));
-  return assemble(deps, clusters, namespaces);
+  const plans = configuredClusters.map((c, i) => ({ ...c, services: servicesPerCluster[i] ?? [] }));
+  if (config.mode === 'both') {
+    const namespaces = await readNamespaces(deps, config.cloudMapNamespaces, true);
+    const registered = plans.map((p) => ({ ...p, services: keepRegistered(p.services, p.name, namespaces) }));
+    return assemble(deps, registered, namespaces);
+  }
+  // Clusters mode: Cloud Map only enriches, so its reads overlap the task reads.
+  const [namespaces, clusters] = await Promise.all([
+    readNamespaces(
+      deps,
+      unique(all.flatMap((s) => (s.serviceConnectNamespace ? [s.serviceConnectNamespace] : []))),
+      false,
+      unique(all.flatMap((s) => s.serviceRegistryArns)),
+    ),
+    readClusters(deps, plans),
+  ]);
+  return { clusters, namespaces };
 };

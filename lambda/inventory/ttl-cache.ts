@@ -36,3 +36,6 @@ export const createTtlCache = (now: () => number = Date.now): TtlCache => {
 
 /** How long top-level resources are cached (original §4.6: a fixed 10 minutes). */
 export const TOP_LEVEL_TTL_MS = 10 * 60 * 1000;
+
+/** How long facts that never change (a Cloud Map service's namespace) are kept: a day, to bound memory. */
+export const IMMUTABLE_TTL_MS = 24 * 60 * 60 * 1000;

@@ -385,6 +385,40 @@ describe('a fleet big enough to page everywhere', () => {
   });
 });
 
+describe('a Service Discovery registration known only by its registry ARN', () => {
+  it('finds its namespace with GetService once per process, not once per refresh', async () => {
+    // Prepare
+    const { discover } = await setup(
+      {
+        clusters: [
+          {
+            name: 'c1',
+            services: [
+              {
+                name: 'api',
+                tags: { METRICS_PORT: '80' },
+                tasks: [{ id: 'a1', ip: '10.2.0.1' }],
+                serviceDiscovery: { namespace: 'sd.local', serviceName: 'api-sd' },
+              },
+            ],
+          },
+        ],
+      },
+      { DiscoveryOptions__EcsClusters: 'c1' },
+    );
+
+    // Act
+    const first = await discover();
+    const second = await discover();
+
+    // Assess
+    expect(parse(first.body)[0]?.labels._sys_cloudmap_service_name).toBe('api-sd');
+    expect(first.awsCalls['servicediscovery:GetService']).toBe(1);
+    expect(second.awsCalls['servicediscovery:GetService']).toBeUndefined();
+    expect(second.body).toBe(first.body);
+  });
+});
+
 describe('failures', () => {
   it('rejects with a DiscoveryError, never a partial result, and forgets cached lookups', async () => {
     // Prepare
