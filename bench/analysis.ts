@@ -61,7 +61,8 @@ export const renderAnalysis = (
       ` (${list(rows.map(({ r }) => `${r.plan.name} ${int(getService(r, false))} calls`))}), where one call per` +
       ` such namespace suffices (${list(rows.map(({ r }) => `${r.plan.name} ${int(getServiceMin(r))}`))}): all` +
       ' registries of one namespace resolve to the same namespace, so after the first GetService the namespace' +
-      ' can be listed and the other registries found in it.',
+      ' can be listed and the other registries found in it. Its result is kept per process, so this is a' +
+      ' cold-refresh cost only.',
     `- **Far under the original's calls: met for warm refreshes, not for cold ones.** Cold: ` +
       `${list(rows.map(({ r, g }) => `${r.plan.name} ${fixed(g.coldAnswered / g.original)}× (${int(g.coldAnswered)} vs ${int(g.original)})`))}.` +
       ' Where batching is possible the gain is large (ECS task reads ' +
@@ -77,10 +78,10 @@ export const renderAnalysis = (
       ' and relies on retries that its own wrapper does not recognise (original-behaviour.md §4.7).',
     `- **Wall time at most ${GOALS.wallOverBound}× the token-bucket bound: ${wallMet ? 'met' : 'missed'}** ` +
       `(${list(rows.map(({ r, g }) => `${r.plan.name} ${fixed(g.wallS)} s vs ${fixed(g.bound.bound)} s = ${fixed(g.wallRatio)}×`))}).` +
-      ' Two causes. (1) In clusters mode the core reads all of Cloud Map (tags, instances) before it starts the' +
-      ' ECS task reads (`collectByMode` awaits `readNamespaces` before `assemble`), so the Cloud Map buckets and' +
-      ' the ECS task-read bucket drain one after the other instead of in parallel; the bound of those stages run' +
-      ` serially is ${list(rows.map(({ r }) => `${r.plan.name} ${fixed(serialStageSeconds(answered(r.cold)))} s`))}.` +
+      ' Two causes. (1) The stages depend on each other (clusters → services → Cloud Map and tasks; pages' +
+      ' of one List call are sequential); in clusters mode the Cloud Map reads and the ECS task reads overlap,' +
+      ' but each stage still waits for the one before; the bound of the stages run serially would be' +
+      ` ${list(rows.map(({ r }) => `${r.plan.name} ${fixed(serialStageSeconds(answered(r.cold)))} s`))}.` +
       ' (2) The core does not pace its calls to the buckets: it hits them and retries' +
       ` (${list(rows.map(({ r, g }) => `${r.plan.name} ${int(g.throttledCold)} throttled`))}), and the SDK's adaptive` +
       ' retry mode then slows the whole client (every operation of ECS, or of Cloud Map) after each' +
@@ -93,9 +94,8 @@ export const renderAnalysis = (
     `- **No throttling error reaches the result: ${resultMet ? 'met' : 'missed'}.** Every refresh completed` +
       ` with the whole target list, after ${list(rows.map(({ r, g }) => `${r.plan.name} ${int(g.throttledCold)} + ${int(g.throttledWarm)}`))} throttled attempts (cold + warm) retried by the SDK.`,
     `- **A warm refresh re-reads nothing immutable or TTL-cached: ${warmMet ? 'met' : 'missed'}.** DescribeClusters,` +
-      ' ListNamespaces and ListTagsForResource are 0 on the warm refresh, but GetService is repeated every' +
-      ` refresh (${list(rows.map(({ r }) => `${r.plan.name} ${int(getService(r, true))}`))} calls) although the namespace of` +
-      ' a Cloud Map service never changes; caching it with the other top-level resources would remove them.' +
+      " ListNamespaces, ListTagsForResource and GetService (a service's namespace never changes, so it is kept" +
+      ` per process) are not read again on the warm refresh (${list(rows.map(({ r }) => `${r.plan.name} GetService ${int(getService(r, true))}`))} calls).` +
       ` Operations counted here: ${CACHED_OPERATIONS.map((op) => `\`${op}\``).join(', ')}.`,
   ];
   if (fleet10k) {

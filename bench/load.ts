@@ -5,7 +5,9 @@
  * non-zero when any request failed or when the server refreshed more than once per `CacheTtlSeconds`.
  * A bench script, not a timed test.
  */
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -124,25 +126,41 @@ export const runLoad = async (options: LoadOptions): Promise<boolean> => {
     const failed = result.errors + result.timeouts + result.non2xx;
 
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
-    console.log(
-      [
-        `Load: ${options.connections} connections for ${options.durationSeconds} s against the local server,`,
-        `${targets} targets (${FLEET.clusters * FLEET.servicesPerCluster * FLEET.tasksPerService} tasks, ` +
-          `${bodyMegabytes} MB uncompressed body, no Accept-Encoding as Prometheus),`,
-        `CacheTtlSeconds=${options.ttlSeconds}, AWS double latency ${options.awsLatencyMs} ms per call,`,
-        `Node ${process.version}, ${availableParallelism()} × ${cpu}; autocannon in the same machine.`,
-        '',
-        '| requests | req/s (avg) | p50 ms | p99 ms | max ms | errors + timeouts + non-2xx | AWS refreshes (max allowed) |',
-        '| -------: | ----------: | -----: | -----: | -----: | --------------------------: | --------------------------: |',
-        `| ${result.requests.total} | ${result.requests.average} | ${result.latency.p50} | ${result.latency.p99} | ` +
-          `${result.latency.max} | ${failed} | ${refreshes.toFixed(2)} (${maxRefreshes}) |`,
-      ].join('\n'),
-    );
+    const section = [
+      LOAD_SECTION_HEADING,
+      '',
+      `Made by \`npm run bench:load\` (\`tsx bench/load.ts --duration ${options.durationSeconds} --connections ${options.connections}\`).`,
+      '',
+      `Load: ${options.connections} connections for ${options.durationSeconds} s against the local server,`,
+      `${targets} targets (${FLEET.clusters * FLEET.servicesPerCluster * FLEET.tasksPerService} tasks, ` +
+        `${bodyMegabytes} MB uncompressed body, no Accept-Encoding as Prometheus),`,
+      `CacheTtlSeconds=${options.ttlSeconds}, AWS double latency ${options.awsLatencyMs} ms per call,`,
+      `Node ${process.version}, ${availableParallelism()} × ${cpu}; autocannon in the same machine.`,
+      '',
+      '| requests | req/s (avg) | p50 ms | p99 ms | max ms | errors / timeouts / non-2xx | AWS refreshes (max allowed) |',
+      '| -------: | ----------: | -----: | -----: | -----: | --------------------------: | --------------------------: |',
+      `| ${result.requests.total} | ${result.requests.average} | ${result.latency.p50} | ${result.latency.p99} | ` +
+        `${result.latency.max} | ${result.errors} / ${result.timeouts} / ${result.non2xx} | ${refreshes.toFixed(2)} (${maxRefreshes}) |`,
+    ].join('\n');
+    console.log(section);
+    recordSection(section);
     return failed === 0 && result['2xx'] > 0 && refreshes <= maxRefreshes;
   } finally {
     await stop(server);
     await double.close();
   }
+};
+
+/** Heading of this run's section at the end of docs/benchmarks.md (bench/run.ts keeps it). */
+const LOAD_SECTION_HEADING = '## Load: the local server under sustained concurrent requests';
+
+/** Writes `section` at the end of docs/benchmarks.md, replacing an earlier load section. */
+const recordSection = (section: string) => {
+  const doc = new URL('../docs/benchmarks.md', import.meta.url);
+  const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  const at = previous.indexOf(LOAD_SECTION_HEADING);
+  const head = (at < 0 ? previous : previous.slice(0, at)).trimEnd();
+  writeFileSync(doc, `${head}${head ? '\n\n' : ''}${section}\n`);
 };
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

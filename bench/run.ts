@@ -5,7 +5,11 @@
  * `--quick`: the 1k fleet only (CI smoke), nothing written.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+/** Heading of the section `bench/load.ts` writes at the end of docs/benchmarks.md. */
+export const LOAD_SECTION_HEADING = '## Load: the local server under sustained concurrent requests';
+
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { loadConfig } from '../lambda/config/load.ts';
 import type { AwsDouble } from '../test/aws-double/index.ts';
@@ -145,7 +149,11 @@ const main = async () => {
     process.stdout.write(`${renderBundle(bundle)}\n${renderAnalysis(results, bundle, LATENCY_MS, floor)}`);
     return;
   }
-  writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), markdown);
+  // The load run (`npm run bench:load`) appends its own section; keep it when these tables are redone.
+  const docUrl = new URL('../docs/benchmarks.md', import.meta.url);
+  const previous = existsSync(docUrl) ? readFileSync(docUrl, 'utf8') : '';
+  const loadAt = previous.indexOf(LOAD_SECTION_HEADING);
+  writeFileSync(docUrl, loadAt < 0 ? markdown : `${markdown.trimEnd()}\n\n${previous.slice(loadAt)}`);
   writeFileSync(new URL('../docs/bench-scaling.svg', import.meta.url), renderSvg(results, LATENCY_MS));
   process.stdout.write(markdown);
 };
