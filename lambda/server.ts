@@ -49,14 +49,19 @@ const lambdaHeaders = (rawHeaders: readonly string[]): Record<string, string> =>
 };
 
 export const toFunctionUrlEvent = (request: IncomingMessage, requestId: string): APIGatewayProxyEventV2 => {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  // The raw request target, as a Function URL passes it: parsing it as a URL would read `//x` as a
+  // host and normalise `..`, so the local door would route differently from the Lambda one.
+  const target = request.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
+  const rawQueryString = queryAt < 0 ? '' : target.slice(queryAt + 1);
   const headers = lambdaHeaders(request.rawHeaders);
   const time = new Date();
   return {
     version: '2.0',
     routeKey: '$default',
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString,
     headers,
     requestContext: {
       accountId: 'anonymous',
@@ -65,7 +70,7 @@ export const toFunctionUrlEvent = (request: IncomingMessage, requestId: string):
       domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method: request.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
