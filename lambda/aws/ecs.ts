@@ -57,24 +57,43 @@ const reportFailures = (ctx: CallContext, operation: string, failures: Failure[]
     ctx.warn('AWS reported a failure entry', { operation, arn: f.arn, reason: f.reason });
 };
 
+/**
+ * Sends `items` in parallel batches of `size` (the API maximum), logs each batch's `failures` and
+ * returns the described resources in batch order.
+ */
+const describeInBatches = async <R, T>(
+  ctx: CallContext,
+  ecs: Sender,
+  operation: string,
+  items: readonly string[],
+  size: number,
+  command: (batch: string[]) => object,
+  resources: (page: R) => T[] | undefined,
+): Promise<T[]> => {
+  const pages = await Promise.all(
+    chunk(items, size).map((batch) => ctx.call<R & { failures?: Failure[] }>(operation, ecs, command(batch))),
+  );
+  return pages.flatMap((page) => {
+    reportFailures(ctx, operation, page.failures);
+    return resources(page) ?? [];
+  });
+};
+
 export const describeClusters = async (
   ctx: CallContext,
   ecs: Sender,
   clusters: readonly string[],
 ): Promise<ClusterRecord[]> => {
-  const pages = await Promise.all(
-    chunk(clusters, DESCRIBE_CLUSTERS_BATCH).map((batch) =>
-      ctx.call<DescribeClustersCommandOutput>(
-        'ecs:DescribeClusters',
-        ecs,
-        new DescribeClustersCommand({ clusters: batch }),
-      ),
-    ),
+  const described = await describeInBatches(
+    ctx,
+    ecs,
+    'ecs:DescribeClusters',
+    clusters,
+    DESCRIBE_CLUSTERS_BATCH,
+    (batch) => new DescribeClustersCommand({ clusters: batch }),
+    (page: DescribeClustersCommandOutput) => page.clusters,
   );
-  return pages.flatMap((page) => {
-    reportFailures(ctx, 'ecs:DescribeClusters', page.failures);
-    return (page.clusters ?? []).filter((c) => c.status !== 'INACTIVE').map(toClusterRecord);
-  });
+  return described.filter((c) => c.status !== 'INACTIVE').map(toClusterRecord);
 };
 
 const toClusterRecord = (c: SdkCluster): ClusterRecord => ({
@@ -114,19 +133,16 @@ export const describeServices = async (
   clusterArn: string,
   services: readonly string[],
 ): Promise<ServiceRecord[]> => {
-  const pages = await Promise.all(
-    chunk(services, DESCRIBE_SERVICES_BATCH).map((batch) =>
-      ctx.call<DescribeServicesCommandOutput>(
-        'ecs:DescribeServices',
-        ecs,
-        new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }),
-      ),
-    ),
+  const described = await describeInBatches(
+    ctx,
+    ecs,
+    'ecs:DescribeServices',
+    services,
+    DESCRIBE_SERVICES_BATCH,
+    (batch) => new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }),
+    (page: DescribeServicesCommandOutput) => page.services,
   );
-  return pages.flatMap((page) => {
-    reportFailures(ctx, 'ecs:DescribeServices', page.failures);
-    return (page.services ?? []).filter((s) => s.status !== 'INACTIVE').map(toServiceRecord);
-  });
+  return described.filter((s) => s.status !== 'INACTIVE').map(toServiceRecord);
 };
 
 const toServiceRecord = (s: SdkService): ServiceRecord => {
@@ -179,19 +195,16 @@ export const describeTasks = async (
   clusterArn: string,
   tasks: readonly string[],
 ): Promise<TaskRecord[]> => {
-  const pages = await Promise.all(
-    chunk(tasks, DESCRIBE_TASKS_BATCH).map((batch) =>
-      ctx.call<DescribeTasksCommandOutput>(
-        'ecs:DescribeTasks',
-        ecs,
-        new DescribeTasksCommand({ cluster: clusterArn, tasks: batch, include: ['TAGS'] }),
-      ),
-    ),
+  const described = await describeInBatches(
+    ctx,
+    ecs,
+    'ecs:DescribeTasks',
+    tasks,
+    DESCRIBE_TASKS_BATCH,
+    (batch) => new DescribeTasksCommand({ cluster: clusterArn, tasks: batch, include: ['TAGS'] }),
+    (page: DescribeTasksCommandOutput) => page.tasks,
   );
-  return pages.flatMap((page) => {
-    reportFailures(ctx, 'ecs:DescribeTasks', page.failures);
-    return (page.tasks ?? []).map(toTaskRecord);
-  });
+  return described.map(toTaskRecord);
 };
 
 /**

@@ -419,6 +419,34 @@ describe('a Service Discovery registration known only by its registry ARN', () =
   });
 });
 
+describe('AwsMaxConcurrency', () => {
+  it.each([
+    ['1', 1],
+    ['3', 3],
+  ])('keeps at most %s AWS calls in flight', async (setting, bound) => {
+    // Prepare: 6 clusters read in parallel, each call held 20 ms so calls overlap.
+    const clusters = Array.from({ length: 6 }, (_, i) => ({
+      name: `c${i}`,
+      services: [{ name: 'web', tags: { METRICS_PORT: '80' }, tasks: 1 }],
+    }));
+    const { discover, double } = await setup(
+      { clusters },
+      {
+        DiscoveryOptions__EcsClusters: clusters.map((c) => c.name).join(';'),
+        DiscoveryOptions__AwsMaxConcurrency: setting,
+      },
+    );
+    double.setLatency(20);
+
+    // Act
+    const result = await discover();
+
+    // Assess
+    expect(result.targetCount).toBe(6);
+    expect(double.peakConcurrency()).toBe(bound);
+  });
+});
+
 describe('failures', () => {
   it('rejects with a DiscoveryError, never a partial result, and forgets cached lookups', async () => {
     // Prepare
