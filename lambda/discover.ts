@@ -6,10 +6,10 @@
 import { createCallContext, type Warning } from './aws/call-context.ts';
 import { type AwsClients, createAwsClients } from './aws/clients.ts';
 import type { DiscoveryConfig } from './config/types.ts';
-import type { Discover, DiscoveryResult } from './discovery-result.ts';
 import { collectInventory } from './inventory/collect.ts';
 import { createTtlCache, type TtlCache } from './inventory/ttl-cache.ts';
-import type { InventorySnapshot } from './inventory/types.ts';
+import type { Discover, DiscoveryResult } from './model/discovery.ts';
+import type { InventorySnapshot } from './model/inventory.ts';
 import { buildTargets, renderTargets } from './targets/index.ts';
 import type { TargetGroup } from './targets/target-group.ts';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Discover } from '../lambda/discovery-result.ts';
+import type { Discover } from '../lambda/model/discovery.ts';
 import { createApp } from '../lambda/http/app.ts';
 import {
   BUFFERED_RESPONSE_LIMIT_BYTES,

@@ -15,7 +15,7 @@ import {
   type ListTagsForResourceCommandOutput,
   ResourceNotFoundException,
 } from '@aws-sdk/client-servicediscovery';
-import type { CloudMapInstance, Tag } from '../inventory/types.ts';
+import type { CloudMapInstance, Tag } from '../model/inventory.ts';
 import type { CallContext, Sender } from './call-context.ts';
 import { CLOUD_MAP_LIST_PAGE } from './limits.ts';
 import { pageAll } from './paging.ts';

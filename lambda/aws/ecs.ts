@@ -20,7 +20,7 @@ import {
   type Service as SdkService,
   type Task as SdkTask,
 } from '@aws-sdk/client-ecs';
-import type { EcsService, Tag, Task } from '../inventory/types.ts';
+import type { EcsService, Tag, Task } from '../model/inventory.ts';
 import type { CallContext, Sender } from './call-context.ts';
 import {
   chunk,

@@ -5,8 +5,8 @@
  */
 import { ConfigError } from '../config/errors.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
-import type { Discover, DiscoveryResult } from '../discovery-result.ts';
 import { errorFields, type Log } from '../log.ts';
+import type { Discover, DiscoveryResult } from '../model/discovery.ts';
 import { createTokenCheck, type TokenCheck } from './auth.ts';
 import { acceptsGzip, ifNoneMatchHits } from './body.ts';
 import {

@@ -8,7 +8,7 @@
  *   `staleIfErrorSeconds`; after that the read fails with `DiscoveryUnavailableError`.
  * - Failures are not cached: the next read after a failure refreshes again.
  */
-import type { DiscoveryResult } from '../discovery-result.ts';
+import type { DiscoveryResult } from '../model/discovery.ts';
 import { type PreparedBody, prepareBody } from './body.ts';
 
 export type CacheOptions = {

@@ -3,7 +3,7 @@
  * default registry, so two apps in one process, as in tests, never share or clash).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { DiscoveryResult } from '../discovery-result.ts';
+import type { DiscoveryResult } from '../model/discovery.ts';
 
 export const METRIC_PREFIX = 'ecs_cloudmap_sd_';
 

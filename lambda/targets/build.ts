@@ -4,8 +4,8 @@
  */
 import { compileGlobs } from '../config/globs.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
-import { SkipReason } from '../discovery-result.ts';
-import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../inventory/match.ts';
+import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
+import { SkipReason } from '../model/discovery.ts';
 import type {
   CloudMapService,
   Cluster,
@@ -14,7 +14,7 @@ import type {
   Namespace,
   Tag,
   Task,
-} from '../inventory/types.ts';
+} from '../model/inventory.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import { MetaLabel, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';

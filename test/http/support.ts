@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.ts';
-import type { Discover, DiscoveryResult } from '../../lambda/discovery-result.ts';
+import type { Discover, DiscoveryResult } from '../../lambda/model/discovery.ts';
 import type { Log } from '../../lambda/log.ts';
 
 const fixture = <T>(name: string): T =>

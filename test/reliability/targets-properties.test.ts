@@ -15,7 +15,7 @@ import type {
   Namespace,
   Tag,
   Task,
-} from '../../lambda/inventory/types.ts';
+} from '../../lambda/model/inventory.ts';
 import { buildTargets, renderTargets } from '../../lambda/targets/index.ts';
 import { config as fixtureConfig, kv } from '../targets/fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiscoveryConfig, KeyValue } from '../../lambda/config/types.ts';
-import type { InventorySnapshot } from '../../lambda/inventory/types.ts';
+import type { InventorySnapshot } from '../../lambda/model/inventory.ts';
 import { buildTargets } from '../../lambda/targets/build.ts';
 import { renderTargets } from '../../lambda/targets/render.ts';
 import {

@@ -12,7 +12,7 @@ import type {
   Namespace,
   Tag,
   Task,
-} from '../../lambda/inventory/types.ts';
+} from '../../lambda/model/inventory.ts';
 
 const ACCOUNT = 'arn:aws:ecs:eu-west-1:123456789012';
 

@@ -2,8 +2,8 @@
  * How an ECS service is tied to a Cloud Map service. Pure; used by the collector (to decide which
  * ECS services a namespace selects) and by the target builder (to enrich targets).
  */
-import type { CloudMapService, EcsService } from './types.ts';
-import { CloudMapServiceType } from './types.ts';
+import type { CloudMapService, EcsService } from './inventory.ts';
+import { CloudMapServiceType } from './inventory.ts';
 
 /** Instance attributes ECS writes when it registers a task for Service Discovery. */
 export const ECS_CLUSTER_NAME_ATTRIBUTE = 'ECS_CLUSTER_NAME';

@@ -1,0 +1,72 @@
+/**
+ * Namespace-mode inference: which ECS services (and so which clusters) the Cloud Map namespaces
+ * select, found without listing whole clusters, and the registration filter of namespaces and
+ * both modes. Another way of registering ECS services in Cloud Map is recognised here.
+ */
+import { describeServices, listServiceArnsByNamespace, type ServiceRecord } from '../aws/ecs.ts';
+import { arnResourceName, isRegisteredIn } from '../model/cloud-map-match.ts';
+import type { Namespace } from '../model/inventory.ts';
+import { byString, type CollectDeps } from './collect-deps.ts';
+import { selectByTags } from './ecs-services.ts';
+
+/** `arn:aws:ecs:r:a:service/c/s` → `arn:aws:ecs:r:a:cluster/c` (new-format service ARNs). */
+const clusterArnOfService = (serviceArn: string): string => {
+  const [prefix, path = ''] = serviceArn.split(':service/');
+  return `${prefix}:cluster/${path.split('/')[0]}`;
+};
+
+/** `arn:aws:servicediscovery:r:a:namespace/ns-x` → `arn:aws:ecs:r:a:cluster/<name>`. */
+const clusterArnFromNamespace = (namespaceArn: string, clusterName: string): string => {
+  const [partition, , region, account] = namespaceArn.split(':').slice(1);
+  return `arn:${partition}:ecs:${region}:${account}:cluster/${clusterName}`;
+};
+
+/**
+ * Namespaces mode: the ECS services registered in the namespaces, by cluster ARN (sorted): Service
+ * Connect services by `ListServicesByNamespace`, Service Discovery services by the
+ * `ECS_CLUSTER_NAME`/`ECS_SERVICE_NAME` attributes ECS writes on their instances.
+ */
+export const readRegisteredServices = async (
+  deps: CollectDeps,
+  namespaces: readonly Namespace[],
+): Promise<Map<string, ServiceRecord[]>> => {
+  const wanted = new Map<string, Set<string>>(); // cluster ARN -> service names
+  const want = (clusterArn: string, serviceName: string) => {
+    const names = wanted.get(clusterArn) ?? new Set<string>();
+    names.add(serviceName);
+    wanted.set(clusterArn, names);
+  };
+  const byNamespace = await Promise.all(
+    namespaces.map((ns) => listServiceArnsByNamespace(deps.ctx, deps.clients.ecs, ns.arn)),
+  );
+  for (const arn of byNamespace.flat()) want(clusterArnOfService(arn), arnResourceName(arn));
+  for (const ns of namespaces) {
+    for (const service of ns.services) {
+      for (const instance of service.instances) {
+        const cluster = instance.attributes.ECS_CLUSTER_NAME;
+        const name = instance.attributes.ECS_SERVICE_NAME;
+        if (cluster && name) want(clusterArnFromNamespace(ns.arn, cluster), name);
+      }
+    }
+  }
+  const clusterArns = [...wanted.keys()].sort(byString);
+  const described = await Promise.all(
+    clusterArns.map(async (arn) =>
+      selectByTags(
+        deps,
+        await describeServices(deps.ctx, deps.clients.ecs, arn, [...(wanted.get(arn) ?? [])].sort(byString)),
+      ),
+    ),
+  );
+  return new Map(clusterArns.map((arn, i) => [arn, described[i] ?? []]));
+};
+
+/** The services registered in a Cloud Map service of `namespaces` (namespaces and both modes). */
+export const keepRegistered = (
+  services: readonly ServiceRecord[],
+  clusterName: string,
+  namespaces: readonly Namespace[],
+): ServiceRecord[] => {
+  const candidates = namespaces.flatMap((ns) => ns.services);
+  return services.filter((s) => isRegisteredIn({ ...s, tasks: [] }, clusterName, candidates));
+};
