@@ -8,11 +8,11 @@ import { gzipSync } from 'node:zlib';
 import { createAwsClients } from '../lambda/aws/clients.ts';
 import { loadConfig } from '../lambda/config/load.ts';
 import { createDiscoverDetailed } from '../lambda/discover.ts';
-import type { DiscoveryResult } from '../lambda/model/discovery.ts';
 import { createApp } from '../lambda/http/app.ts';
 import { createHandler } from '../lambda/http/lambda-adapter.ts';
 import { type HttpRequest, PayloadVersion } from '../lambda/http/request.ts';
 import type { Log } from '../lambda/log.ts';
+import type { DiscoveryResult } from '../lambda/model/discovery.ts';
 import { functionUrlEvent, lambdaContext } from '../test/http/support.ts';
 
 export const ChildCommand = { Cold: 'cold', Warm: 'warm', Hits: 'hits', Exit: 'exit' } as const;

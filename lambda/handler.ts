@@ -14,7 +14,10 @@ import { createLogger } from './log.ts';
 const logger = createLogger();
 const app = createDefaultApp(process.env, logger);
 
-export const handler = createHandler(app, { logger });
+// Powertools' injectLambdaContext adds the invocation context (cold start, request id) to every line.
+const lambdaContextLogger = logger.powertools;
+
+export const handler = createHandler(app, { logger, lambdaContextLogger });
 
 const missingStreamingRuntime = async (): Promise<never> => {
   throw new Error('streamingHandler needs the Lambda Node.js runtime (its awslambda global)');
@@ -22,5 +25,5 @@ const missingStreamingRuntime = async (): Promise<never> => {
 
 // Outside Lambda (unit tests, the bundle smoke test) the runtime global is absent; `handler` still works.
 export const streamingHandler = hasStreamingRuntime()
-  ? createStreamingHandler(app, { logger })
+  ? createStreamingHandler(app, { logger, lambdaContextLogger })
   : missingStreamingRuntime;

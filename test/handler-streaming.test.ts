@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Discover } from '../lambda/model/discovery.ts';
 import { createApp } from '../lambda/http/app.ts';
 import {
   BUFFERED_RESPONSE_LIMIT_BYTES,
   createHandler,
   createStreamingHandler,
 } from '../lambda/http/lambda-adapter.ts';
+import type { Discover } from '../lambda/model/discovery.ts';
 import { installAwsLambdaGlobal, invokeStreaming, removeAwsLambdaGlobal } from './http/awslambda-polyfill.ts';
 import {
   discoveryResult,

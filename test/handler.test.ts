@@ -3,10 +3,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../lambda/config/errors.ts';
 import type { DiscoveryConfig } from '../lambda/config/types.ts';
-import type { Discover } from '../lambda/model/discovery.ts';
 import { createApp } from '../lambda/http/app.ts';
 import { createHandler } from '../lambda/http/lambda-adapter.ts';
 import type { SecretReader } from '../lambda/http/token-source.ts';
+import type { PowertoolsLog } from '../lambda/log.ts';
+import type { Discover } from '../lambda/model/discovery.ts';
+import { powertoolsLines } from './http/powertools-lines.ts';
 import {
   discoveryResult,
   type EventOptions,
@@ -31,6 +33,8 @@ type Setup = {
   readonly discover?: Discover;
   readonly readSecret?: SecretReader;
   readonly maxResponseBytes?: number;
+  /** A Powertools-backed logger, handed to `injectLambdaContext` as the Lambda door does. */
+  readonly powertoolsLog?: PowertoolsLog;
 };
 
 const setUp = (setup: Setup = {}) => {
@@ -40,12 +44,13 @@ const setUp = (setup: Setup = {}) => {
   const app = createApp({
     loadConfig: setup.loadConfig ?? (() => testConfig(setup.config)),
     createDiscover: () => discover,
-    logger,
+    logger: setup.powertoolsLog ?? logger,
     readSecret: setup.readSecret ?? (async () => 'unused'),
     now: clock.now,
   });
   const handler = createHandler(app, {
-    logger,
+    logger: setup.powertoolsLog ?? logger,
+    ...(setup.powertoolsLog === undefined ? {} : { lambdaContextLogger: setup.powertoolsLog.powertools }),
     ...(setup.maxResponseBytes === undefined ? {} : { maxResponseBytes: setup.maxResponseBytes }),
   });
   const invoke = (event: APIGatewayProxyEvent | APIGatewayProxyEventV2) => handler(event, lambdaContext());
@@ -749,18 +754,18 @@ describe('logs', () => {
   });
 
   it('marks only the first request of a container as a cold start', async () => {
-    // Prepare
-    const { invoke, logger } = setUp();
+    // Prepare: the cold start comes from Powertools' injectLambdaContext, read from its JSON lines.
+    const output = powertoolsLines();
+    const { invoke } = setUp({ powertoolsLog: output.log });
 
     // Act
     await invoke(functionUrlEvent());
     await invoke(functionUrlEvent());
+    output.stop();
 
     // Assess
-    const requests = logger.entries.filter((entry) => entry.message === 'request');
-    expect(
-      requests.map((entry) => [entry.fields?.coldStart, entry.fields?.statusCode, entry.fields?.route]),
-    ).toEqual([
+    const requests = output.lines().filter((entry) => entry.message === 'request');
+    expect(requests.map((entry) => [entry.cold_start, entry.statusCode, entry.route])).toEqual([
       [true, 200, 'prometheus-targets'],
       [false, 200, 'prometheus-targets'],
     ]);

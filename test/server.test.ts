@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Discover } from '../lambda/model/discovery.ts';
 import { createApp } from '../lambda/http/app.ts';
+import type { Discover } from '../lambda/model/discovery.ts';
 import { type RunningServer, startServer } from '../lambda/server.ts';
 import {
   discoveryResult,

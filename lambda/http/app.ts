@@ -65,7 +65,6 @@ export const createApp = (deps: AppDependencies): App => {
   const now = deps.now ?? Date.now;
   const log = deps.logger;
   const metrics = createMetrics();
-  let coldStart = true;
 
   const setup = ((): Setup => {
     try {
@@ -220,14 +219,11 @@ export const createApp = (deps: AppDependencies): App => {
 
   const handle = async (request: HttpRequest): Promise<AppResponse> => {
     const startedAt = now();
-    const wasColdStart = coldStart;
-    coldStart = false;
     const routeName = matchRoute(request.path) ?? 'unknown';
     const logRequest = (statusCode: number, extra: Record<string, unknown> = {}) => {
       metrics.responded(routeName, statusCode);
       log.info('request', {
         requestId: request.requestId,
-        coldStart: wasColdStart,
         method: request.method,
         route: routeName,
         statusCode,

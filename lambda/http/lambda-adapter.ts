@@ -3,7 +3,9 @@
  * URLs) and one streaming (Function URL with InvokeMode RESPONSE_STREAM).
  */
 import { Readable } from 'node:stream';
-import middy from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
 import { errorFields, type Log } from '../log.ts';
@@ -38,6 +40,11 @@ export type HandlerOptions = {
   readonly maxResponseBytes?: number;
   /** Where errors that escaped the app are logged. */
   readonly logger?: Log;
+  /**
+   * The Powertools Logger behind `logger`: `injectLambdaContext` adds the invocation's context
+   * (cold start, request id, function name) to its lines. Absent outside Lambda (the local server).
+   */
+  readonly lambdaContextLogger?: Logger;
 };
 
 /** Bytes of the JSON invocation payload; computed exactly only near the limit (JSON escaping ≤ 2×). */
@@ -70,7 +77,15 @@ const toStreamingResult = (response: AppResponse): LambdaStreamingResult => ({
   body: typeof response.body === 'string' ? response.body : Readable.from([response.body]),
 });
 
-const errorMiddlewares = (logger: Log | undefined) => [
+/** Middlewares shared by both handlers, in Middy order (`before` first to last). */
+const middlewares = (options: HandlerOptions): MiddlewareObj[] => [
+  ...(options.lambdaContextLogger === undefined
+    ? []
+    : [injectLambdaContext(options.lambdaContextLogger, { resetKeys: true })]),
+  ...errorMiddlewares(options.logger),
+];
+
+const errorMiddlewares = (logger: Log | undefined): MiddlewareObj[] => [
   // Middy runs onError middlewares last-registered first: the handler renders, then problemJson types it.
   problemJson(),
   httpErrorHandler({
@@ -97,7 +112,7 @@ export const createHandler = (app: App, options: HandlerOptions = {}) => {
     }
     return result;
   };
-  return middy<LambdaHttpEvent, LambdaHttpResult>(base).use(errorMiddlewares(options.logger));
+  return middy<LambdaHttpEvent, LambdaHttpResult>(base).use(middlewares(options));
 };
 
 /** True inside the Lambda Node.js runtime (or a test that installed its `awslambda` global). */
@@ -110,13 +125,16 @@ export const hasStreamingRuntime = (): boolean =>
  * 200 MB; past the first 6 MB Lambda caps the rate at 2 MB/s). Needs the runtime's `awslambda`
  * global at creation time.
  */
-export const createStreamingHandler = (app: App, options: Pick<HandlerOptions, 'logger'> = {}) => {
+export const createStreamingHandler = (
+  app: App,
+  options: Pick<HandlerOptions, 'logger' | 'lambdaContextLogger'> = {},
+) => {
   if (!hasStreamingRuntime()) {
     throw new Error('createStreamingHandler: the awslambda global of the Lambda Node.js runtime is missing');
   }
   const base = async (event: LambdaHttpEvent, context: Context): Promise<LambdaStreamingResult> =>
     toStreamingResult(await app.handle(toHttpRequest(event, context)));
   return middy<LambdaHttpEvent, LambdaStreamingResult>(base, { streamifyResponse: true }).use(
-    errorMiddlewares(options.logger),
+    middlewares(options),
   );
 };

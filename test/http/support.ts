@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.ts';
-import type { Discover, DiscoveryResult } from '../../lambda/model/discovery.ts';
 import type { Log } from '../../lambda/log.ts';
+import type { Discover, DiscoveryResult } from '../../lambda/model/discovery.ts';
 
 const fixture = <T>(name: string): T =>
   JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as T;

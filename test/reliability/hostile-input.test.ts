@@ -6,10 +6,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { DiscoveryConfig } from '../../lambda/config/types.ts';
-import type { Discover } from '../../lambda/model/discovery.ts';
 import { createApp } from '../../lambda/http/app.ts';
 import { createHandler } from '../../lambda/http/lambda-adapter.ts';
 import type { SecretReader } from '../../lambda/http/token-source.ts';
+import type { Discover } from '../../lambda/model/discovery.ts';
 import {
   discoveryResult,
   functionUrlEvent,
