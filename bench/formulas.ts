@@ -1,7 +1,7 @@
 /**
  * AWS call counts from formulas (written out in docs/benchmarks.md), computed from the fleet the
  * double serves: the minimum any correct reader needs, and what the original program's algorithm
- * calls (original-behaviour.md §4.2, §4.3, §4.6, §4.7).
+ * calls (docs/decisions.md "The original's AWS calls").
  */
 import { matchesSelectors } from '../lambda/config/selectors.ts';
 import type { DiscoveryConfig } from '../lambda/config/types.ts';
@@ -111,12 +111,12 @@ export const minimumCalls = (fleet: Fleet, config: DiscoveryConfig, warm: boolea
 };
 
 /**
- * The original program's calls (original-behaviour.md §4.7: `clusters×ListServices +
+ * The original program's calls (docs/decisions.md "The original's AWS calls": `clusters×ListServices +
  * ceil(services/10) DescribeServices + selectedServices×(ListTasks + DescribeTasks) +
  * namespaces×ListServices + cmServices×ListTagsForResource + selectedCmServices×ListInstances`),
  * with its page sizes: ECS ListServices at the API default of 10, ListTasks 100, Cloud Map 100;
- * in clusters mode the inferred namespaces are read by GetNamespace without tags (§4.3). `warm`: its
- * 10-minute top-level cache (§4.6) spares DescribeClusters and GetNamespace.
+ * in clusters mode the inferred namespaces are read by GetNamespace without tags. `warm`: its
+ * 10-minute top-level cache spares DescribeClusters and GetNamespace.
  */
 export const originalCalls = (fleet: Fleet, config: DiscoveryConfig, warm: boolean): CallCounts => {
   const clusters = fleet.clusters;

@@ -49,7 +49,7 @@ export const DEFAULT_STACK_NAME = 'EcsCloudMapPrometheusSd';
 
 const PLACEHOLDER = '\u0000';
 
-/** `;` list with `%;` escapes, blank entries dropped (the handler's own rule, original §3.1). */
+/** `;` list with `%;` escapes, blank entries dropped (the handler's own rule, docs/decisions.md "Lists"). */
 const splitList = (text: string): string[] =>
   text
     .replaceAll('%;', PLACEHOLDER)
@@ -57,7 +57,7 @@ const splitList = (text: string): string[] =>
     .map((entry) => entry.replaceAll(PLACEHOLDER, ';').trim())
     .filter((entry) => entry !== '');
 
-/** `key=value` with `%=` escapes in the value (original §3.2); null when there is no `=`. */
+/** `key=value` with `%=` escapes in the value (docs/decisions.md "Key=value entries"); null when there is no `=`. */
 const splitKeyValue = (entry: string): readonly [string, string] | null => {
   const pieces = entry.replaceAll('%=', PLACEHOLDER).split('=');
   if (pieces.length < 2) return null;

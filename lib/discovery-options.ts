@@ -108,10 +108,10 @@ export type DiscoveryOptionsProps = {
 export const LogLevel = { Debug: 'DEBUG', Info: 'INFO', Warn: 'WARN', Error: 'ERROR' } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
-/** `;` separates list entries: a `;` inside an entry is written `%;` (original §3.1). */
+/** `;` separates list entries: a `;` inside an entry is written `%;` (docs/decisions.md "Lists"). */
 export const escapeListEntry = (entry: string): string => entry.replaceAll(';', '%;');
 
-/** `=` separates key from value: a `=` inside a value is written `%=` (original §3.2). */
+/** `=` separates key from value: a `=` inside a value is written `%=` (docs/decisions.md "Key=value entries"). */
 export const escapeKeyValue = (key: string, value: string): string =>
   escapeListEntry(`${key}=${value.replaceAll('=', '%=')}`);
 

@@ -109,7 +109,7 @@ export const listInstances = (
     };
   });
 
-/** Tags of a namespace or service; a resource deleted since it was listed has none (original §4.3). */
+/** Tags of a namespace or service; a resource deleted since it was listed has none (docs/decisions.md "AWS reads and caching"). */
 export const listTags = async (ctx: CallContext, cloudMap: Sender, arn: string): Promise<Tag[]> => {
   try {
     const out = await ctx.call<ListTagsForResourceCommandOutput>(

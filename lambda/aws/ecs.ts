@@ -146,7 +146,7 @@ export const describeServices = async (
 };
 
 const toServiceRecord = (s: SdkService): ServiceRecord => {
-  // The newest PRIMARY deployment carries the service's current Service Connect setup (original §5.3).
+  // The newest PRIMARY deployment carries the service's current Service Connect setup (docs/decisions.md "AWS reads and caching").
   const primary = (s.deployments ?? [])
     .filter((d) => d.status === 'PRIMARY')
     .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
@@ -208,7 +208,7 @@ export const describeTasks = async (
 };
 
 /**
- * The scrape address (DECISIONS.md): the awsvpc ENI attachment's private IPv4, else the first
+ * The scrape address (docs/decisions.md "Tasks and addresses"): the awsvpc ENI attachment's private IPv4, else the first
  * container network interface that has one. Bridge and host tasks have neither.
  */
 const taskAddress = (t: SdkTask): string | undefined => {

@@ -1,6 +1,6 @@
 /**
  * The one error configuration loading throws: every problem found, each naming the variable,
- * the value it had and what was expected. Config errors are not secrets (DECISIONS.md) and may go
+ * the value it had and what was expected. Config errors are not secrets (docs/decisions.md "Validation") and may go
  * into a problem+json body, except the bearer token, which is never echoed.
  */
 

@@ -1,6 +1,6 @@
 /**
  * Tag-key globs (`EcsTaskTags`, `EcsServiceTags`, `CloudMapServiceTags`, `CloudMapNamespaceTags`),
- * original-behaviour.md §3.3: anchored over the whole key, case-sensitive, `*` = any run of
+ * docs/decisions.md "Tag-key globs": anchored over the whole key, case-sensitive, `*` = any run of
  * characters (including none), `?` = exactly one character, every other character literal.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The two text primitives every list option is made of (original-behaviour.md §3.1-3.2):
+ * The two text primitives every list option is made of (docs/decisions.md "Lists", "Key=value entries"):
  * `;`-separated lists with a `%;` escape, and `key=value` entries with a `%=` escape.
  */
 import type { KeyValue } from './types.ts';

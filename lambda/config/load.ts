@@ -43,7 +43,7 @@ const modeOf = (clusters: readonly string[], namespaces: readonly string[]): Dis
  *
  * - Absent variables take their default; a blank scalar (number, boolean, prefix, token) also does,
  *   while a blank list is an explicitly empty list (`EcsTaskTags=` keeps only the metrics tags).
- * - The four tag filters get `<MetricsPathPortTagPrefix>*` appended (original §3.3).
+ * - The four tag filters get `<MetricsPathPortTagPrefix>*` appended (docs/decisions.md "Tag-key globs").
  * - `mode` follows from which of the parsed cluster / namespace lists is non-empty.
  *
  * @throws ConfigError listing every problem, each naming the variable, its value and what is
@@ -87,7 +87,7 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     bearerTokenSecret: read('bearerTokenSecret'),
   };
 
-  // Original §2.3 rule 1, on the parsed lists: `EcsClusters=";"` names nothing.
+  // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.
   if (options.ecsClusters.length === 0 && options.cloudMapNamespaces.length === 0) {
     const clusters = variableOf(OPTIONS.ecsClusters);
     const namespaces = variableOf(OPTIONS.cloudMapNamespaces);

@@ -78,7 +78,7 @@ const boolean = (raw: string): ParseResult<boolean> => {
   return fail('expected true or false');
 };
 
-// Original §2.3 rule 2: a letter, then one or more word characters or `-`, then `_`. ASCII only,
+// docs/decisions.md "Validation": a letter, then one or more word characters or `-`, then `_`. ASCII only,
 // because the prefix ends up in label names that Prometheus restricts to [a-zA-Z0-9_].
 const PREFIX_PATTERN = /^[A-Za-z][\w-]+_$/;
 

@@ -1,6 +1,6 @@
 /**
- * Tag selectors (`EcsServiceSelectorTags`, `CloudMapServiceSelectorTags`), original-behaviour.md §3.4,
- * kept exactly for drop-in compatibility (DECISIONS.md: "whole-value `*` wildcard").
+ * Tag selectors (`EcsServiceSelectorTags`, `CloudMapServiceSelectorTags`), kept exactly for drop-in
+ * compatibility (docs/decisions.md "Tag selectors": a whole-value `*` wildcard).
  */
 import type { KeyValue } from './types.ts';
 

@@ -6,7 +6,7 @@
 /** A `key=value` entry of a `;` list (selectors, extra labels, relabel configurations). */
 export type KeyValue = {
   readonly key: string;
-  /** `null` when the entry had no `=` at all (original semantics, §3.2). */
+  /** `null` when the entry had no `=` at all (docs/decisions.md "Key=value entries"). */
   readonly value: string | null;
 };
 
@@ -29,7 +29,7 @@ export type DiscoveryConfig = {
   readonly cloudMapServiceSelectorTags: readonly KeyValue[];
   /**
    * Tag-key globs per resource kind, as written, with `<MetricsPathPortTagPrefix>*` appended
-   * (original §3.3). Anchored and case-sensitive; `*` any run, `?` one character.
+   * (docs/decisions.md "Tag-key globs"). Anchored and case-sensitive; `*` any run, `?` one character.
    */
   readonly ecsTaskTags: readonly string[];
   readonly ecsServiceTags: readonly string[];

@@ -52,7 +52,7 @@ const NO_STORE = 'no-store';
 type Ready = { readonly config: DiscoveryConfig; readonly cache: DiscoveryCache };
 type Setup = { readonly ok: true; readonly ready: Ready } | { readonly ok: false; readonly detail: string };
 
-/** Only `ConfigError` messages reach the client (they are not secrets, DECISIONS.md); others are logged. */
+/** Only `ConfigError` messages reach the client (they are not secrets, docs/decisions.md "Validation"); others are logged. */
 const setupFailureDetail = (error: unknown): string =>
   error instanceof ConfigError
     ? error.message

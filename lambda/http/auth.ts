@@ -12,9 +12,9 @@ const BEARER_PREFIX = /^bearer[ \t]+/i;
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /**
- * Accepts `Bearer <token>` (scheme case-insensitive, RFC 9110 §11.1) and a bare `<token>`, because
+ * Accepts `Bearer <token>` (scheme case-insensitive, RFC 9110 section 11.1) and a bare `<token>`, because
  * Prometheus sends `Authorization: <credentials>` without a scheme when `authorization.type` is unset
- * (DECISIONS.md "Auth interop"). Comparing SHA-256 digests with `timingSafeEqual` keeps the time
+ * (docs/decisions.md "Auth interop"). Comparing SHA-256 digests with `timingSafeEqual` keeps the time
  * independent of both the content and the length of the presented value.
  */
 export const createTokenCheck = (token: string): TokenCheck => {

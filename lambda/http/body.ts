@@ -51,7 +51,7 @@ export const acceptsGzip = (acceptEncoding: string | undefined): boolean => {
 
 const ENTITY_TAG = /(?:W\/)?("[^"]*")/g;
 
-/** RFC 9110 §13.1.2: `*` or a list of tags compared weakly (a `W/` prefix is ignored). */
+/** RFC 9110 section 13.1.2: `*` or a list of tags compared weakly (a `W/` prefix is ignored). */
 export const ifNoneMatchHits = (ifNoneMatch: string | undefined, etag: string): boolean => {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;

@@ -15,7 +15,7 @@ export type Problem = {
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** RFC 9110 section per status, as the original's problem bodies link them (original §6). */
+/** RFC 9110 section per status, as the original's bodies link them (docs/decisions.md "Error bodies and health"). */
 const STATUS_TYPES: Readonly<Record<number, { readonly section: string; readonly title: string }>> = {
   400: { section: '15.5.1', title: 'Bad Request' },
   401: { section: '15.5.2', title: 'Unauthorized' },

@@ -34,7 +34,7 @@ export const createTtlCache = (now: () => number = Date.now): TtlCache => {
   };
 };
 
-/** How long top-level resources are cached (original §4.6: a fixed 10 minutes). */
+/** How long top-level resources are cached (docs/decisions.md "AWS reads and caching": a fixed 10 minutes). */
 export const TOP_LEVEL_TTL_MS = 10 * 60 * 1000;
 
 /** How long facts that never change (a Cloud Map service's namespace) are kept: a day, to bound memory. */

@@ -1,6 +1,8 @@
 /**
- * How an ECS service is tied to a Cloud Map service. Pure; used by the collector (to decide which
- * ECS services a namespace selects) and by the target builder (to enrich targets).
+ * How an ECS service is tied to a Cloud Map service. Pure functions over the model, used by the
+ * collector (to decide which ECS services a namespace selects) and by the target builder (to enrich
+ * targets). It lives in `model/` rather than `inventory/` because the pure target builder must not
+ * import the layer that reads AWS (docs/decisions.md "Layers and files (issue 11)").
  */
 import type { CloudMapService, EcsService } from './inventory.ts';
 import { CloudMapServiceType } from './inventory.ts';
@@ -21,8 +23,8 @@ const registeredByAttributes = (candidate: CloudMapService, clusterName: string,
   );
 
 /**
- * The Cloud Map service that enriches an ECS service's targets (original §5.3, with the
- * DECISIONS.md fix): a Service Connect service named by the newest PRIMARY deployment's
+ * The Cloud Map service that enriches an ECS service's targets (docs/decisions.md "Cloud Map
+ * matching"): a Service Connect service named by the newest PRIMARY deployment's
  * `discoveryArn`s when there are any (no fallback, as the original); otherwise a Service Discovery
  * service named by `serviceRegistries[].registryArn`, then one whose instances carry the
  * ECS cluster and service name attributes. First candidate in `candidates` order wins.

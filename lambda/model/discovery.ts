@@ -1,5 +1,7 @@
 /**
- * The seam between the discovery core and its doors (Lambda handler, local server, CLI).
+ * The result of one discovery and why tasks were skipped: the seam between the discovery core and
+ * its doors (Lambda handler, local server, CLI). Plain data in `model/`, so the target builder
+ * (which counts skips) and the HTTP layer (which serves results) both import it downward.
  */
 
 /** Why a running task produced no target; counted per refresh and logged at debug level. */

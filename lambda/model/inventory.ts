@@ -1,6 +1,7 @@
 /**
- * The inventory snapshot: plain data read from ECS and Cloud Map in one refresh.
- * No SDK types leak past `lambda/aws/`; the target builder works on these alone.
+ * The inventory snapshot: plain data read from ECS and Cloud Map in one refresh. It sits in
+ * `model/`, below every layer: the AWS readers return these shapes, the collector assembles them,
+ * the target builder reads them. No SDK types leak past `lambda/aws/`.
  * Arrays keep AWS order where it matters (tags: a later tag of the same case-insensitive
  * name wins at equal precedence) and a deterministic order everywhere else.
  */

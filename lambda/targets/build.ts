@@ -1,5 +1,5 @@
 /**
- * The pure target builder (original §5 with the DECISIONS.md fixes): inventory snapshot + config
+ * The pure target builder (docs/decisions.md "Label precedence" to "Rendering"): inventory snapshot + config
  * → http_sd target groups. No SDK types, no logging, no clock, no IO.
  */
 import { compileGlobs } from '../config/globs.ts';
@@ -42,7 +42,7 @@ type Enrichment = { readonly service: CloudMapService; readonly namespace: Names
 const RUNNING = 'RUNNING';
 const PENDING = 'PENDING';
 
-// PENDING is kept although it may not be scrapeable yet: the original emitted it (original §5.1).
+// PENDING is kept although it may not be scrapeable yet: the original emitted it (docs/decisions.md "Tasks and addresses").
 const isRunning = (task: Task): boolean =>
   (task.desiredStatus === RUNNING && task.lastStatus === RUNNING) || task.lastStatus === PENDING;
 
@@ -54,7 +54,7 @@ const extraLabels = (config: DiscoveryConfig): Label[] =>
     .filter((entry) => entry.key.trim() !== '' && entry.value !== null && entry.value.trim() !== '')
     .map((entry) => ({ name: entry.key, value: entry.value ?? '', priority: LabelPriority.ExtraLabel }));
 
-/** Extra labels, then tags: task, ECS service, Cloud Map service, namespace (original §5.4). */
+/** Extra labels, then tags: task, ECS service, Cloud Map service, namespace (docs/decisions.md "Label precedence"). */
 const sourceLabels = (
   task: Task,
   service: EcsService,

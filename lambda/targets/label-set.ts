@@ -1,5 +1,5 @@
 /**
- * The per-task label list with the original's precedence rule (original §5.4): at most one label
+ * The per-task label list with the original's precedence rule (docs/decisions.md "Label precedence"): at most one label
  * per case-insensitive name; a new label replaces an existing one unless the existing one has a
  * strictly better (lower) priority. Replaced labels move to the end, which matters for the
  * "first in list order wins" rule of sanitised-name collisions at render.

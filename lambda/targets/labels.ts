@@ -1,8 +1,8 @@
 /**
  * The label contract: every label name the product can emit that is not a user tag, an extra
- * label or a relabel target. Derived from two prefixes, one per audience (STYLE.md point 2):
- * `_sys_` labels are stored by Prometheus (single underscore), `__meta_` copies are only visible
- * to relabelling and dropped afterwards. Both carry the same value (original §5.6).
+ * label or a relabel target. Derived from two prefixes, one per audience: `_sys_` labels are
+ * stored by Prometheus (single underscore), `__meta_` copies are only visible to relabelling and
+ * dropped afterwards. Both carry the same value (docs/decisions.md "System and meta labels").
  */
 
 /** Prefix of the system labels, stored as series labels unless the operator drops them. */
@@ -10,7 +10,7 @@ export const SYSTEM_LABEL_PREFIX = '_sys_';
 /** Prefix of the metadata copies, dropped by Prometheus after target relabelling. */
 export const META_LABEL_PREFIX = '__meta_';
 
-/** The seven properties every target carries, as `<prefix><property>` (original §5.6). */
+/** The seven properties every target carries, as `<prefix><property>`. */
 export const TargetProperty = {
   /** Cluster name. */
   EcsCluster: 'ecs_cluster',
@@ -47,13 +47,13 @@ export const SystemLabel = prefixed(SYSTEM_LABEL_PREFIX);
 export const MetaLabel = prefixed(META_LABEL_PREFIX);
 
 /**
- * Labels every target group starts with (original §5.8). They win over any tag, extra or relabel
- * label of the same sanitised name (DECISIONS.md), so a response never has a duplicate key.
+ * Labels every target group starts with. They win over any tag, extra or relabel label of the same
+ * sanitised name (docs/decisions.md "Rendering"), so a response never has a duplicate key.
  */
 export const FixedLabel = {
   /** The scrape path of the group. */
   MetricsPath: '__metrics_path__',
-  /** The task's IPv4 without port, identical for all groups of a task (original §5.8). */
+  /** The task's IPv4 without port, identical for all groups of a task. */
   Instance: 'instance',
   /** `<prefix>NAME*` of the group; present only when non-blank. */
   ScrapeTargetName: 'scrape_target_name',
@@ -62,7 +62,7 @@ export type FixedLabel = (typeof FixedLabel)[keyof typeof FixedLabel];
 
 /**
  * Labels whose name starts with this (case-insensitive) are scratch space for relabelling and are
- * removed before rendering, however they were produced (DECISIONS.md).
+ * removed before rendering, however they were produced (docs/decisions.md "Relabelling").
  */
 export const TEMPORARY_LABEL_PREFIX = '_tmp';
 

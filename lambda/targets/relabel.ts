@@ -1,5 +1,5 @@
 /**
- * `RelabelConfigurations` (original §5.7 with the DECISIONS.md fixes): `target=pattern` entries
+ * `RelabelConfigurations` (docs/decisions.md "Relabelling"): `target=pattern` entries
  * applied in order to a task's labels, after system and metadata labels exist.
  */
 import type { KeyValue } from '../config/types.ts';
@@ -20,7 +20,7 @@ const applyOne = (labels: readonly Label[], config: KeyValue): readonly Label[] 
   // Tokens match case-insensitively and are replaced however they were written (the original only
   // substituted lower-case spellings). A replacer function keeps `$` in values literal.
   const value = pattern.replace(TOKEN, (_token, name: string) => findLabel(labels, name)!.value);
-  // Static patterns (no token) are allowed for any target, not only `_tmp*` (DECISIONS.md), so the
+  // Static patterns (no token) are allowed for any target, not only `_tmp*` (a fix), so the
   // documented `a=1;a={{a}}-2` gives `a=1-2`.
   return addLabel(labels, { name: target, value, priority: LabelPriority.Relabel });
 };
@@ -37,7 +37,7 @@ export const applyRelabelConfigurations = (
 
 /**
  * Drops every label whose name starts with `_tmp` (any case), however it was produced: static or
- * token relabel results and tags alike (DECISIONS.md; the original kept token-built ones).
+ * token relabel results and tags alike (a fix: the original kept token-built ones).
  */
 export const removeTemporaryLabels = (labels: readonly Label[]): readonly Label[] =>
   labels.filter((label) => !label.name.toLowerCase().startsWith(TEMPORARY_LABEL_PREFIX));

@@ -1,5 +1,5 @@
 /**
- * The http_sd response body (original §5.8): a compact JSON array of `{ targets, labels }`.
+ * The http_sd response body (docs/decisions.md "Rendering"): a compact JSON array of `{ targets, labels }`.
  */
 import type { TargetGroup } from './target-group.ts';
 

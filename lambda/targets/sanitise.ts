@@ -1,5 +1,5 @@
 /**
- * Label-name sanitisation to what Prometheus 2.x accepts, `[a-zA-Z_][a-zA-Z0-9_]*` (DECISIONS.md;
+ * Label-name sanitisation to what Prometheus 2.x accepts, `[a-zA-Z_][a-zA-Z0-9_]*` (docs/decisions.md "Rendering";
  * the original kept Unicode letters, which makes Prometheus reject the whole refresh).
  */
 

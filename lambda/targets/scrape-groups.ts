@@ -1,6 +1,6 @@
 /**
  * Scrape groups from the `<prefix>PORT*`, `<prefix>PATH*` and `<prefix>NAME*` labels
- * (original §5.5 with the DECISIONS.md group key).
+ * (docs/decisions.md "Scrape groups").
  */
 
 import type { Label } from './label-set.ts';

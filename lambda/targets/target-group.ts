@@ -1,6 +1,6 @@
 /**
- * One http_sd target group and how a task's labels become its `labels` object (original §5.8 with
- * the DECISIONS.md fixes: Prometheus-valid names, fixed labels win, never a duplicate key).
+ * One http_sd target group and how a task's labels become its `labels` object (docs/decisions.md
+ * "Rendering": Prometheus-valid names, fixed labels win, never a duplicate key).
  */
 
 import type { Label } from './label-set.ts';
@@ -27,7 +27,7 @@ const byLowerCasedName = ([a]: readonly [string, string], [b]: readonly [string,
 /**
  * The labels of one group. Of the task's labels, blank values are dropped, names sanitised, names
  * empty after sanitising dropped, names equal to a fixed label dropped (the fixed label wins), and
- * on a sanitised-name collision the first in list order wins (original §5.8). Sorting is stable,
+ * on a sanitised-name collision the first in list order wins (as the original). Sorting is stable,
  * so names equal when lower-cased keep list order.
  *
  * A `scrape_target_name` tag or relabel result is kept when the group has no name of its own, as the

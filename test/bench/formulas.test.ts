@@ -74,7 +74,7 @@ describe('minimumCalls', () => {
 });
 
 describe('originalCalls', () => {
-  it('follows the original-behaviour.md §4.7 fan-out', () => {
+  it('follows the fan-out the original makes (docs/decisions.md on its AWS calls)', () => {
     // Act
     const cold = originalCalls(fleet, config, false);
     // Assess

@@ -40,7 +40,7 @@ const summary = (body: string) =>
   parse(body).map((g) => `${g.labels._sys_ecs_cluster}/${g.labels._sys_ecs_service} ${g.targets[0]}`);
 
 describe('clusters mode', () => {
-  it('reproduces the worked example of original-behaviour.md §7 through the real SDK', async () => {
+  it('reproduces the reference fleet of docs/decisions.md through the real SDK', async () => {
     // Prepare
     const { discover } = await setup(
       {

@@ -39,7 +39,7 @@ const oneTask = (
 
 const BASE_LABELS = { __metrics_path__: '/metrics', instance: '10.0.0.5', ...WORKED_SYSTEM_LABELS };
 
-describe('buildTargets: the worked example of original §7', () => {
+describe('buildTargets: the reference fleet of docs/decisions.md', () => {
   it('renders exactly the two expected target groups', () => {
     // Act
     const result = buildTargets(workedExample(), config());
@@ -108,7 +108,7 @@ describe('buildTargets: the worked example of original §7', () => {
       added: {},
     },
     {
-      // DECISIONS.md: static values are allowed for any target label (the original ignored this one).
+      // docs/decisions.md "Relabelling": static values are allowed for any target label (the original ignored this one).
       case: 'a static relabel creates the label',
       configuration: config({ relabelConfigurations: [kv('x', 'static')] }),
       added: { x: 'static' },
@@ -241,7 +241,7 @@ describe('buildTargets: the worked example of original §7', () => {
   });
 });
 
-describe('buildTargets: label precedence (original §8 case 5)', () => {
+describe('buildTargets: label precedence', () => {
   const allSources = (drop: readonly string[]) => {
     const cm = cloudMapService('web', {
       tags: drop.includes('cloudmap') ? [] : tags({ team: 'cloudmap' }),
@@ -315,7 +315,7 @@ describe('buildTargets: label precedence (original §8 case 5)', () => {
   });
 });
 
-describe('buildTargets: scrape groups across levels (original §8 case 6)', () => {
+describe('buildTargets: scrape groups across levels', () => {
   it.each<{ case: string; taskTags: Tags; serviceTags: Tags; extra: KeyValue[]; targets: string[] }>([
     {
       case: 'task METRICS_PORT beats service METRICS_PORT',
@@ -389,7 +389,7 @@ describe('buildTargets: scrape groups across levels (original §8 case 6)', () =
   });
 });
 
-describe('buildTargets: Cloud Map matching and system labels (original §8 cases 7 and 8)', () => {
+describe('buildTargets: Cloud Map matching and system labels', () => {
   const CM_LABELS = (name: string, type: string, id: string | undefined) => ({
     ...(id === undefined
       ? {}
@@ -565,7 +565,7 @@ describe('buildTargets: tag-key filters', () => {
   });
 });
 
-describe('buildTargets: names, values and fixed labels (original §8 case 10 and DECISIONS.md)', () => {
+describe('buildTargets: names, values and fixed labels (docs/decisions.md "Rendering")', () => {
   it.each([
     { tag: 'aws:cloudformation:stack-name', label: 'aws_cloudformation_stack_name' },
     { tag: 'app.kubernetes.io/name', label: 'app_kubernetes_io_name' },

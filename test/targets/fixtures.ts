@@ -1,6 +1,6 @@
 /**
  * Plain-data fixtures for the target builder: a literal configuration with the effective defaults
- * and small snapshot builders. The defaults reproduce original-behaviour.md §7's fleet.
+ * and small snapshot builders. The defaults reproduce docs/decisions.md "The reference fleet".
  */
 import type { DiscoveryConfig, KeyValue } from '../../lambda/config/types.ts';
 import type {
@@ -113,7 +113,7 @@ export const snapshot = (
 });
 
 /**
- * original-behaviour.md §7: cluster `c1`, service `web` (tags `PROMETHEUS_TARGET=true`,
+ * docs/decisions.md "The reference fleet": cluster `c1`, service `web` (tags `PROMETHEUS_TARGET=true`,
  * `METRICS_PORT=8080`, `team=a`), one running awsvpc task `10.0.0.5` (tags `team=b`,
  * `METRICS_PORT_ECS=9779`, `METRICS_NAME_ECS=ecs-exporter`).
  */

@@ -44,7 +44,7 @@ describe('applyRelabelConfigurations then removeTemporaryLabels', () => {
       expected: { x: '[]' },
     },
     {
-      case: 'a static value creates any label (DECISIONS.md)',
+      case: 'a static value creates any label (a fix of the original)',
       configs: [kv('x', 'static')],
       expected: { x: 'static' },
     },
