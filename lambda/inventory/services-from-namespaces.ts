@@ -4,7 +4,12 @@
  * both modes. Another way of registering ECS services in Cloud Map is recognised here.
  */
 import { describeServices, listServiceArnsByNamespace, type ServiceRecord } from '../aws/ecs.ts';
-import { arnResourceName, isRegisteredIn } from '../model/cloud-map-match.ts';
+import {
+  arnResourceName,
+  ECS_CLUSTER_NAME_ATTRIBUTE,
+  ECS_SERVICE_NAME_ATTRIBUTE,
+  isRegisteredIn,
+} from '../model/cloud-map-match.ts';
 import type { Namespace } from '../model/inventory.ts';
 import { byString, type CollectDeps } from './collect-deps.ts';
 import { selectByTags } from './ecs-services.ts';
@@ -43,8 +48,8 @@ export const readRegisteredServices = async (
   for (const ns of namespaces) {
     for (const service of ns.services) {
       for (const instance of service.instances) {
-        const cluster = instance.attributes.ECS_CLUSTER_NAME;
-        const name = instance.attributes.ECS_SERVICE_NAME;
+        const cluster = instance.attributes[ECS_CLUSTER_NAME_ATTRIBUTE];
+        const name = instance.attributes[ECS_SERVICE_NAME_ATTRIBUTE];
         if (cluster && name) want(clusterArnFromNamespace(ns.arn, cluster), name);
       }
     }
