@@ -1,6 +1,6 @@
 /**
  * The option table: every `DiscoveryOptions__<Name>` variable with its default, parser and doc line.
- * It is the single source for `loadConfig` and for the README's option table.
+ * It is the single source for `loadConfig` and for the README's option table (`describe.ts`).
  * Cross-option rules (a cluster or a namespace, one token source, the prefix appended to the tag
  * filters, the mode) live in `load.ts`.
  */
