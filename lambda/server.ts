@@ -14,6 +14,7 @@ import type { App } from './http/app.ts';
 import { createDefaultApp } from './http/default-app.ts';
 import { createHandler } from './http/lambda-adapter.ts';
 import { createLogger, type Log } from './log.ts';
+import { REGION_MISSING, regionConfigured } from './region.ts';
 
 export const DEFAULT_PORT = 9001;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -157,7 +158,28 @@ const main = async (): Promise<void> => {
     process.exitCode = 1;
     return;
   }
-  const server = await startServer({ port, host: process.env.HOST ?? DEFAULT_HOST, logger });
+  if (!(await regionConfigured())) {
+    logger.error(REGION_MISSING);
+    process.exitCode = 1;
+    return;
+  }
+  const host = process.env.HOST ?? DEFAULT_HOST;
+  let server: RunningServer;
+  try {
+    server = await startServer({ port, host, logger });
+  } catch (error) {
+    // The usual start failure is the operator's, not the code's: one line naming the address.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const messages = {
+      EADDRINUSE: 'cannot listen: the port is already in use; stop the other process or set PORT',
+      EACCES: 'cannot listen: this user may not open the port; set PORT above 1023',
+      EADDRNOTAVAIL: 'cannot listen: HOST is not an address of this machine; set HOST',
+    } as const;
+    logger.error(messages[code], { host, port });
+    process.exitCode = 1;
+    return;
+  }
   logger.info('listening', { url: server.url, targets: `${server.url}/prometheus-targets` });
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
