@@ -119,6 +119,20 @@ describe('checkDiscoveryEnvironment', () => {
   });
 
   it.each([
+    ['the Lambda environment', { DiscoveryOptions__ExtraPrometheusLabels: 'formula=a=b;eq=x%=y' }],
+    ['typed construct props', discoveryEnvironment({ extraPrometheusLabels: { formula: 'a=b', eq: 'x=y' } })],
+  ])('reads a value with "=" in it whole through %s (one rule for both doors)', (_door, environment) => {
+    // Act
+    const checked = checkDiscoveryEnvironment({ DiscoveryOptions__EcsClusters: 'prod', ...environment });
+
+    // Assess
+    expect(checked.ok && checked.config.extraPrometheusLabels).toEqual([
+      { key: 'formula', value: 'a=b' },
+      { key: 'eq', value: 'x=y' },
+    ]);
+  });
+
+  it.each([
     ['a bad port-tag prefix', 'MetricsPathPortTagPrefix', 'M_', 'metricsPathPortTagPrefix'],
     ['a TTL out of range', 'CacheTtlSeconds', '70000', 'cacheTtlSeconds'],
     ['a TTL that is no number', 'CacheTtlSeconds', 'soon', 'cacheTtlSeconds'],
