@@ -16,18 +16,12 @@ import type { AwsDouble } from '../test/aws-double/index.ts';
 import { defineFleet, startAwsDouble } from '../test/aws-double/index.ts';
 import { renderAnalysis } from './analysis.ts';
 import { measureBundle } from './bundle.ts';
+import { renderSvg } from './chart.ts';
 import type { ChildAnswer, ChildCommand, HitReport, RefreshReport } from './child.ts';
 import { discoveryEnv, FLEETS, type FleetPlan, fleetSpec } from './fleets.ts';
 import { fleetFacts, minimumCalls, originalCalls } from './formulas.ts';
 import { RATE_FAMILIES } from './limits.ts';
-import {
-  type FleetResult,
-  type Machine,
-  renderBundle,
-  renderFleet,
-  renderMarkdown,
-  renderSvg,
-} from './report.ts';
+import { type FleetResult, type Machine, renderBundle, renderFleet, renderMarkdown } from './report.ts';
 
 /** Per-call latency of the double, ms. */
 export const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);

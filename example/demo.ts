@@ -16,6 +16,11 @@ import { DEMO_OPTIONS, DEMO_TARGETS, type DemoTarget, demoFleet } from './demo-f
 export type DemoOptions = {
   /** Port of the http_sd server; 0 picks a free one. @default 9001 */
   readonly port?: number;
+  /**
+   * Port of the AWS API double, fixed so the printed `AWS_ENDPOINT_URL` stays valid across runs;
+   * 0 picks a free one. @default port + 1 (9002), or 0 when `port` is 0
+   */
+  readonly awsPort?: number;
   /** Level of the server's JSON logs (`POWERTOOLS_LOG_LEVEL`). @default POWERTOOLS_LOG_LEVEL, else 'WARN' */
   readonly logLevel?: string;
 };
@@ -71,7 +76,10 @@ const closeServer = (server: Server): Promise<void> =>
 
 /** Starts the double, the exporters and the http_sd server. Sets the AWS SDK variables in `process.env`. */
 export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo> => {
-  const double: AwsDouble = await startAwsDouble(demoFleet());
+  const port = options.port ?? DEFAULT_PORT;
+  const double: AwsDouble = await startAwsDouble(demoFleet(), {
+    port: options.awsPort ?? (port === 0 ? 0 : port + 1),
+  });
   const exporters: Server[] = [];
   try {
     for (const target of DEMO_TARGETS) exporters.push(await startExporter(target));
@@ -81,7 +89,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo>
     process.env.POWERTOOLS_LOG_LEVEL = options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN';
     const logger = createLogger();
     const app = createDefaultApp(env, logger);
-    const server = await startServer({ port: options.port ?? DEFAULT_PORT, app, logger });
+    const server = await startServer({ port, app, logger });
     return {
       url: server.url,
       expectedTargets: DEMO_TARGETS,
@@ -113,6 +121,28 @@ export const prometheusSnippet = (url: string): string =>
     '',
   ].join('\n');
 
+/** A shell word: quoted when it holds anything the shell would read (`;` in a list, spaces, ...). */
+const shellWord = (word: string): string =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+
+/**
+ * How to point `npm run discover` and `npm start` at the demo's fleet: the environment the demo's
+ * server runs with, as `export` lines, and the two commands.
+ */
+export const otherDoors = (env: Readonly<Record<string, string>>, serverPort: number): string => {
+  const line = (names: readonly string[]) =>
+    `  export ${names.map((name) => shellWord(`${name}=${env[name]}`)).join(' ')}`;
+  const names = Object.keys(env);
+  return [
+    'The other doors on the same fleet (another shell, while the demo runs):',
+    line(names.filter((name) => name.startsWith('AWS_'))),
+    line(names.filter((name) => !name.startsWith('AWS_'))),
+    '  npm run discover -- --table',
+    `  PORT=${serverPort} npm start`,
+    '',
+  ].join('\n');
+};
+
 const main = async (): Promise<void> => {
   const port = process.env.PORT === undefined ? DEFAULT_PORT : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -120,7 +150,11 @@ const main = async (): Promise<void> => {
     process.exitCode = 1;
     return;
   }
-  const demo = await startDemo({ port });
+  const demo = await startDemo({ port }).catch((error: unknown) => {
+    // A busy port is the usual reason; one line, no stack (the message names the address).
+    process.stderr.write(`demo failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -148,6 +182,7 @@ const main = async (): Promise<void> => {
       prometheusSnippet(demo.url),
       `Discovered ${groups.length} targets (each has a tiny metrics endpoint on its loopback address):`,
       formatTable(groups),
+      otherDoors(demo.env, port === 0 ? 0 : port + 2),
       `Try: curl -s ${demo.url}/prometheus-targets | jq .`,
       'Ctrl-C stops the demo.',
       '',

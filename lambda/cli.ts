@@ -6,7 +6,8 @@
  * It is the first thing to run when a target is missing: skipped tasks and AWS warnings go to stderr.
  */
 import { pathToFileURL } from 'node:url';
-import { loadConfig } from './config/load.ts';
+import { isRegionMissing, REGION_MISSING } from './aws/region.ts';
+import { loadConfig, UNKNOWN_VARIABLES_WARNING, unknownOptionVariables } from './config/load.ts';
 import { createDiscoverDetailed, DiscoveryError } from './discover.ts';
 import { formatTable } from './targets/index.ts';
 
@@ -16,6 +17,7 @@ const USAGE = 'usage: npm run discover [-- --table]';
 
 const describeError = (error: unknown): string => {
   const cause = error instanceof DiscoveryError ? error.cause : error;
+  if (isRegionMissing(cause)) return REGION_MISSING;
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
   return String(cause);
 };
@@ -30,6 +32,10 @@ export const runCli = async (
   if (unknown.length > 0) {
     io.err(`unknown argument: ${unknown.join(' ')}\n${USAGE}\n`);
     return 2;
+  }
+  const unknownVariables = unknownOptionVariables(env);
+  if (unknownVariables.length > 0) {
+    io.err(`warning: ${UNKNOWN_VARIABLES_WARNING} ${JSON.stringify({ variables: unknownVariables })}\n`);
   }
   try {
     const config = loadConfig(env);

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { REGION_MISSING, regionConfigured } from './aws/region.ts';
 import type { App } from './http/app.ts';
 import { createDefaultApp } from './http/default-app.ts';
 import { createHandler } from './http/lambda-adapter.ts';
@@ -157,7 +158,28 @@ const main = async (): Promise<void> => {
     process.exitCode = 1;
     return;
   }
-  const server = await startServer({ port, host: process.env.HOST ?? DEFAULT_HOST, logger });
+  if (!(await regionConfigured())) {
+    logger.error(REGION_MISSING);
+    process.exitCode = 1;
+    return;
+  }
+  const host = process.env.HOST ?? DEFAULT_HOST;
+  let server: RunningServer;
+  try {
+    server = await startServer({ port, host, logger });
+  } catch (error) {
+    // The usual start failure is the operator's, not the code's: one line naming the address.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
+    const messages = {
+      EADDRINUSE: 'cannot listen: the port is already in use; stop the other process or set PORT',
+      EACCES: 'cannot listen: this user may not open the port; set PORT above 1023',
+      EADDRNOTAVAIL: 'cannot listen: HOST is not an address of this machine; set HOST',
+    } as const;
+    logger.error(messages[code], { host, port });
+    process.exitCode = 1;
+    return;
+  }
   logger.info('listening', { url: server.url, targets: `${server.url}/prometheus-targets` });
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });

@@ -1,13 +1,23 @@
 /**
  * Reads the CDK app's settings from context (`cdk.json` defaults, `-c key=value` overrides) into
  * construct props. Values from `-c` are strings, values from `cdk.json` may be JSON; both are
- * accepted. Every invalid setting is reported at once, each by its context key.
+ * accepted. Discovery options are handed to the function's environment as text and judged by the
+ * handler's own `loadConfig` (no second parser here); the CDK-only settings go through small typed
+ * readers. Every invalid setting is reported at once, each by its context key.
  */
 
 import { Duration } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { LogLevel, type RelabelConfiguration } from './discovery-options.ts';
+import {
+  checkDiscoveryEnvironment,
+  DEPLOYED_OPTION_KEYS,
+  discoveryEnvironment,
+  joinKeyValues,
+  joinList,
+  LogLevel,
+  type OptionKey,
+} from './discovery-options.ts';
 import { AccessMode, type EcsCloudMapDiscoveryProps } from './ecs-cloudmap-discovery.ts';
 
 export type AppSettings = {
@@ -15,24 +25,12 @@ export type AppSettings = {
   readonly discovery: EcsCloudMapDiscoveryProps;
 };
 
-/** Every context key the app reads; docs/deploy.md lists them with examples. */
-export const SETTING_KEYS = [
+/**
+ * Context keys of the CDK-only settings. The discovery options are context keys too, one per option
+ * of the handler's table (`DEPLOYED_OPTION_KEYS`); docs/deploy.md lists them all with examples.
+ */
+export const CDK_SETTING_KEYS = [
   'stackName',
-  'ecsClusters',
-  'cloudMapNamespaces',
-  'ecsServiceSelectorTags',
-  'cloudMapServiceSelectorTags',
-  'ecsTaskTags',
-  'ecsServiceTags',
-  'cloudMapServiceTags',
-  'cloudMapNamespaceTags',
-  'extraPrometheusLabels',
-  'relabelConfigurations',
-  'cacheTtlSeconds',
-  'cacheTopLevelResources',
-  'staleIfErrorSeconds',
-  'awsMaxConcurrency',
-  'metricsPathPortTagPrefix',
   'logLevel',
   'accessMode',
   'allowUnauthenticated',
@@ -43,25 +41,48 @@ export const SETTING_KEYS = [
   'logRetentionDays',
   'reservedConcurrentExecutions',
 ] as const;
-export type SettingKey = (typeof SETTING_KEYS)[number];
+export type CdkSettingKey = (typeof CDK_SETTING_KEYS)[number];
+
+/** Every context key the app reads. */
+export const SETTING_KEYS: readonly string[] = [...DEPLOYED_OPTION_KEYS, ...CDK_SETTING_KEYS];
 
 export const DEFAULT_STACK_NAME = 'EcsCloudMapPrometheusSd';
 
-const PLACEHOLDER = '\u0000';
+/** Thrown for invalid context: every problem, one line each, each naming its context key. */
+export class InvalidContextError extends Error {
+  override readonly name = 'InvalidContextError';
+  readonly problems: readonly string[];
 
-/** `;` list with `%;` escapes, blank entries dropped (the handler's own rule, docs/decisions.md "Lists"). */
-const splitList = (text: string): string[] =>
-  text
-    .replaceAll('%;', PLACEHOLDER)
-    .split(';')
-    .map((entry) => entry.replaceAll(PLACEHOLDER, ';').trim())
-    .filter((entry) => entry !== '');
+  constructor(problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid CDK context: ${problems[0]}`
+        : `Invalid CDK context (${problems.length} problems):\n- ${problems.join('\n- ')}`,
+    );
+    this.problems = problems;
+  }
+}
 
-/** `key=value` with `%=` escapes in the value (docs/decisions.md "Key=value entries"); null when there is no `=`. */
-const splitKeyValue = (entry: string): readonly [string, string] | null => {
-  const pieces = entry.replaceAll('%=', PLACEHOLDER).split('=');
-  if (pieces.length < 2) return null;
-  return [pieces[0]!.trim(), pieces.slice(1).join('=').replaceAll(PLACEHOLDER, '=').trim()];
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+
+const isStringRecord = (value: unknown): value is Record<string, string> =>
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  Object.values(value).every((entry) => typeof entry === 'string');
+
+/**
+ * A discovery option's context value as the handler's text: a `-c` string verbatim, a number or
+ * boolean as written, a `cdk.json` array or object joined and escaped. Nothing is parsed here; the
+ * handler's `loadConfig` judges the result.
+ */
+const optionTextOfContext = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (isStringArray(value)) return joinList(value);
+  if (isStringRecord(value)) return joinKeyValues(Object.entries(value));
+  return undefined;
 };
 
 const RETENTION_DAYS: readonly number[] = Object.values(RetentionDays).filter(
@@ -70,61 +91,26 @@ const RETENTION_DAYS: readonly number[] = Object.values(RetentionDays).filter(
 
 const ARCHITECTURES = { arm64: Architecture.ARM_64, x86_64: Architecture.X86_64 } as const;
 
-/** Reads one setting; each reader returns the value or pushes a problem naming the key. */
+/**
+ * Reads one CDK-only setting as a small typed value (a `-c` string or a `cdk.json` JSON value); each
+ * reader returns the value or pushes a problem naming the key.
+ */
 class Reader {
   readonly problems: string[] = [];
 
   constructor(private readonly context: (key: string) => unknown) {}
 
-  private raw(key: SettingKey): unknown {
+  private raw(key: CdkSettingKey): unknown {
     const value = this.context(key);
     return value === undefined || value === null ? undefined : value;
   }
 
-  private fail(key: SettingKey, value: unknown, expected: string): undefined {
+  private fail(key: CdkSettingKey, value: unknown, expected: string): undefined {
     this.problems.push(`context '${key}': ${JSON.stringify(value)} is not valid; expected ${expected}`);
     return undefined;
   }
 
-  list(key: SettingKey): string[] | undefined {
-    const value = this.raw(key);
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return splitList(value);
-    if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) {
-      return value.map((entry) => entry.trim()).filter((entry) => entry !== '');
-    }
-    return this.fail(key, value, 'a ";"-separated string or a JSON array of strings');
-  }
-
-  /** `k=v;k2=v2` string, JSON object, or JSON array of `k=v` strings, in order. */
-  pairs(key: SettingKey): (readonly [string, string])[] | undefined {
-    const value = this.raw(key);
-    if (value === undefined) return undefined;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const entries = Object.entries(value);
-      if (entries.every(([, each]) => typeof each === 'string')) return entries as [string, string][];
-      return this.fail(key, value, 'a JSON object of string values');
-    }
-    const entries = this.list(key);
-    if (entries === undefined) return undefined;
-    const pairs = entries.map(splitKeyValue);
-    const missing = entries.filter((_, index) => pairs[index] === null);
-    if (missing.length > 0) {
-      return this.fail(
-        key,
-        value,
-        `key=value entries separated by ";" (no "=" in ${JSON.stringify(missing)})`,
-      );
-    }
-    return pairs as (readonly [string, string])[];
-  }
-
-  record(key: SettingKey): Record<string, string> | undefined {
-    const pairs = this.pairs(key);
-    return pairs && Object.fromEntries(pairs);
-  }
-
-  integer(key: SettingKey, min: number, max: number): number | undefined {
+  integer(key: CdkSettingKey, min: number, max: number): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -133,20 +119,20 @@ class Reader {
     return this.fail(key, value, `an integer from ${min} to ${max}`);
   }
 
-  boolean(key: SettingKey): boolean | undefined {
+  boolean(key: CdkSettingKey): boolean | undefined {
     const value = this.raw(key);
     if (value === undefined || typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     return this.fail(key, value, 'true or false');
   }
 
-  text(key: SettingKey): string | undefined {
+  text(key: CdkSettingKey): string | undefined {
     const value = this.raw(key);
     if (value === undefined || typeof value === 'string') return value;
     return this.fail(key, value, 'a string');
   }
 
-  oneOf<T extends string>(key: SettingKey, allowed: readonly T[]): T | undefined {
+  oneOf<T extends string>(key: CdkSettingKey, allowed: readonly T[]): T | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
@@ -155,12 +141,39 @@ class Reader {
 }
 
 /**
- * Reads every setting. Throws one error listing every invalid setting; the construct then checks
- * the combination (its messages name the same keys).
+ * Reads every setting. Throws one `InvalidContextError` listing every invalid setting: the discovery
+ * options as the handler's `loadConfig` words it, the CDK-only settings by their typed readers. The
+ * construct then checks the combination (its messages name the same keys).
  */
 export const readAppSettings = (context: (key: string) => unknown): AppSettings => {
   const read = new Reader(context);
-  const relabel = read.pairs('relabelConfigurations');
+  const optionText: Partial<Record<OptionKey, string>> = {};
+  for (const key of DEPLOYED_OPTION_KEYS) {
+    const value = context(key);
+    if (value === undefined || value === null) continue;
+    const text = optionTextOfContext(value);
+    if (text === undefined) {
+      read.problems.push(
+        `context '${key}': ${JSON.stringify(value)} is not valid; expected a string, a number, true or false, a JSON array of strings or a JSON object of string values`,
+      );
+    } else {
+      optionText[key] = text;
+    }
+  }
+  const checked = checkDiscoveryEnvironment(discoveryEnvironment({}, optionText));
+  if (!checked.ok) {
+    const neither = optionText.ecsClusters === undefined && optionText.cloudMapNamespaces === undefined;
+    for (const problem of checked.problems) {
+      // With neither key given, say what to pass rather than that two unset variables name nothing.
+      if (neither && problem.key === 'ecsClusters') continue;
+      read.problems.push(`context '${problem.key}': ${problem.message}`);
+    }
+    if (neither) {
+      read.problems.push(
+        "context 'ecsClusters' and 'cloudMapNamespaces' are both unset; pass -c 'ecsClusters=<names>', -c 'cloudMapNamespaces=<names>' or both (the intersection)",
+      );
+    }
+  }
   const retention = read.integer('logRetentionDays', 1, 9999);
   if (retention !== undefined && !RETENTION_DAYS.includes(retention)) {
     read.problems.push(
@@ -173,21 +186,7 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
   );
   const timeout = read.integer('timeoutSeconds', 1, 900);
   const discovery: EcsCloudMapDiscoveryProps = {
-    ecsClusters: read.list('ecsClusters'),
-    cloudMapNamespaces: read.list('cloudMapNamespaces'),
-    ecsServiceSelectorTags: read.record('ecsServiceSelectorTags'),
-    cloudMapServiceSelectorTags: read.record('cloudMapServiceSelectorTags'),
-    ecsTaskTags: read.list('ecsTaskTags'),
-    ecsServiceTags: read.list('ecsServiceTags'),
-    cloudMapServiceTags: read.list('cloudMapServiceTags'),
-    cloudMapNamespaceTags: read.list('cloudMapNamespaceTags'),
-    extraPrometheusLabels: read.record('extraPrometheusLabels'),
-    relabelConfigurations: relabel?.map(([target, template]): RelabelConfiguration => ({ target, template })),
-    cacheTtlSeconds: read.integer('cacheTtlSeconds', 0, 65535),
-    cacheTopLevelResources: read.boolean('cacheTopLevelResources'),
-    staleIfErrorSeconds: read.integer('staleIfErrorSeconds', 0, Number.MAX_SAFE_INTEGER),
-    awsMaxConcurrency: read.integer('awsMaxConcurrency', 1, 64),
-    metricsPathPortTagPrefix: read.text('metricsPathPortTagPrefix'),
+    optionText,
     logLevel: read.oneOf('logLevel', Object.values(LogLevel)),
     accessMode: read.oneOf('accessMode', Object.values(AccessMode)),
     allowUnauthenticated: read.boolean('allowUnauthenticated'),
@@ -204,12 +203,10 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
       `context 'stackName': ${JSON.stringify(stackName)} is not valid; expected a letter, then letters, digits or "-"`,
     );
   }
-  if (read.problems.length > 0) {
-    throw new Error(`Invalid CDK context:\n- ${read.problems.join('\n- ')}`);
-  }
+  if (read.problems.length > 0) throw new InvalidContextError(read.problems);
   return { stackName, discovery };
 };
 
 /** Context keys that look like app settings but are not one (a typo keeps the default silently). */
 export const unknownSettingKeys = (keys: readonly string[]): string[] =>
-  keys.filter((key) => /^[a-z][A-Za-z]*$/.test(key) && !(SETTING_KEYS as readonly string[]).includes(key));
+  keys.filter((key) => /^[a-z][A-Za-z]*$/.test(key) && !SETTING_KEYS.includes(key));

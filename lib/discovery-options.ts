@@ -1,11 +1,16 @@
 /**
- * The discovery options as typed construct props, and their translation into the
- * `DiscoveryOptions__*` environment variables the handler reads (its only configuration path).
- * Pure functions: no constructs, no tokens, so the escaping and the validation are unit-tested alone.
+ * The discovery options as typed construct props, their translation into the `DiscoveryOptions__*`
+ * environment variables the handler reads (its only configuration path), and the check of that
+ * environment with the handler's own `loadConfig`: `lambda/config` is the one parser of the option
+ * contract, so `cdk synth` rejects exactly what the function would reject, with the same message
+ * (docs/decisions.md, "One option contract"). Pure functions: no constructs, no tokens.
  */
+import { ConfigError } from '../lambda/config/errors.ts';
+import { loadConfig, variableOf } from '../lambda/config/load.ts';
+import { ENV_PREFIX, OPTIONS } from '../lambda/config/options.ts';
+import type { DiscoveryConfig } from '../lambda/config/types.ts';
 
-/** Prefix of every variable the handler reads (the .NET original's environment form). */
-export const ENV_PREFIX = 'DiscoveryOptions__';
+export { ENV_PREFIX };
 
 /** One `RelabelConfigurations` entry: `target` is set from `template` (`{{label}}` tokens). */
 export type RelabelConfiguration = {
@@ -108,132 +113,106 @@ export type DiscoveryOptionsProps = {
 export const LogLevel = { Debug: 'DEBUG', Info: 'INFO', Warn: 'WARN', Error: 'ERROR' } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
-/** `;` separates list entries: a `;` inside an entry is written `%;` (docs/decisions.md "Lists"). */
+/** An option of the handler's option table, by its key (`ecsClusters`), which is also its prop name. */
+export type OptionKey = keyof typeof OPTIONS;
+
+/**
+ * The options a deployment sets. The token options are not among them: the construct points
+ * `BearerTokenSecret` at the secret it creates or is given, and never puts a token in the environment.
+ */
+export const DEPLOYED_OPTION_KEYS = (Object.keys(OPTIONS) as OptionKey[]).filter(
+  (key) => key !== 'bearerToken' && key !== 'bearerTokenSecret',
+);
+
+/**
+ * Option values in the handler's own text format, by option key, e.g. `{ ecsClusters: 'prod;staging' }`:
+ * exactly what the `DiscoveryOptions__*` variable will hold. The CDK app passes `-c` values this way.
+ */
+export type OptionText = Readonly<Partial<Record<OptionKey, string>>>;
+
+/** `;` separates list entries: a `;` inside an entry is written `%;`. */
 export const escapeListEntry = (entry: string): string => entry.replaceAll(';', '%;');
 
-/** `=` separates key from value: a `=` inside a value is written `%=` (docs/decisions.md "Key=value entries"). */
+/** `=` separates key from value: a `=` inside the key or the value is written `%=`. */
 export const escapeKeyValue = (key: string, value: string): string =>
-  escapeListEntry(`${key}=${value.replaceAll('=', '%=')}`);
+  escapeListEntry(`${key.replaceAll('=', '%=')}=${value.replaceAll('=', '%=')}`);
 
 export const joinList = (entries: readonly string[]): string => entries.map(escapeListEntry).join(';');
 
 export const joinKeyValues = (entries: readonly (readonly [string, string])[]): string =>
   entries.map(([key, value]) => escapeKeyValue(key, value)).join(';');
 
-// Same rules as the handler's option table (lambda/config/options.ts), checked at synth so a bad
-// value fails `cdk synth` instead of every request after deployment.
-const PREFIX_PATTERN = /^[A-Za-z][\w-]+_$/;
-const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;
-
-const isIntegerIn = (value: number, min: number, max: number): boolean =>
-  Number.isInteger(value) && value >= min && value <= max;
-
-const keyProblems = (prop: string, keys: readonly string[]): string[] =>
-  keys.flatMap((key) => {
-    if (key.trim() === '') return [`${prop}: a key is empty; expected a non-empty name`];
-    if (key.includes('=')) return [`${prop}: key ${JSON.stringify(key)} contains "="; keys cannot carry "="`];
-    return [];
-  });
-
-const listProblems = (prop: string, entries: readonly string[] | undefined): string[] =>
-  (entries ?? [])
-    .filter((entry) => entry.trim() === '')
-    .map(() => `${prop}: an entry is empty; remove it or give a value`);
-
-/** Every problem with the discovery options, each naming the prop; empty when valid. */
-export const validateDiscoveryOptions = (props: DiscoveryOptionsProps): string[] => {
-  const problems: string[] = [];
-  const clusters = props.ecsClusters ?? [];
-  const namespaces = props.cloudMapNamespaces ?? [];
-  if (clusters.length === 0 && namespaces.length === 0) {
-    problems.push('ecsClusters, cloudMapNamespaces: at least one cluster or namespace is required');
-  }
-  for (const cluster of clusters) {
-    if (!CLUSTER_NAME.test(cluster) && !CLUSTER_ARN.test(cluster)) {
-      problems.push(
-        `ecsClusters: ${JSON.stringify(cluster)} is not a cluster name (letters, digits, "-", "_") or cluster ARN`,
-      );
-    }
-  }
-  problems.push(...listProblems('cloudMapNamespaces', props.cloudMapNamespaces));
-  for (const [prop, globs] of [
-    ['ecsTaskTags', props.ecsTaskTags],
-    ['ecsServiceTags', props.ecsServiceTags],
-    ['cloudMapServiceTags', props.cloudMapServiceTags],
-    ['cloudMapNamespaceTags', props.cloudMapNamespaceTags],
-  ] as const) {
-    problems.push(...listProblems(prop, globs));
-  }
-  problems.push(...keyProblems('ecsServiceSelectorTags', Object.keys(props.ecsServiceSelectorTags ?? {})));
-  problems.push(
-    ...keyProblems('cloudMapServiceSelectorTags', Object.keys(props.cloudMapServiceSelectorTags ?? {})),
-  );
-  problems.push(...keyProblems('extraPrometheusLabels', Object.keys(props.extraPrometheusLabels ?? {})));
-  problems.push(
-    ...keyProblems(
-      'relabelConfigurations',
-      (props.relabelConfigurations ?? []).map((entry) => entry.target),
-    ),
-  );
-  if (props.cacheTtlSeconds !== undefined && !isIntegerIn(props.cacheTtlSeconds, 0, 65535)) {
-    problems.push(`cacheTtlSeconds: ${props.cacheTtlSeconds} is not an integer from 0 to 65535`);
-  }
-  if (
-    props.staleIfErrorSeconds !== undefined &&
-    !isIntegerIn(props.staleIfErrorSeconds, 0, Number.MAX_SAFE_INTEGER)
-  ) {
-    problems.push(`staleIfErrorSeconds: ${props.staleIfErrorSeconds} is not a whole number of seconds`);
-  }
-  if (props.awsMaxConcurrency !== undefined && !isIntegerIn(props.awsMaxConcurrency, 1, 64)) {
-    problems.push(`awsMaxConcurrency: ${props.awsMaxConcurrency} is not an integer from 1 to 64`);
-  }
-  if (props.metricsPathPortTagPrefix !== undefined && !PREFIX_PATTERN.test(props.metricsPathPortTagPrefix)) {
-    problems.push(
-      `metricsPathPortTagPrefix: ${JSON.stringify(props.metricsPathPortTagPrefix)} must be a letter, then letters, digits, "_" or "-", ending with "_" (e.g. METRICS_)`,
-    );
-  }
-  return problems;
+/** The text of each typed prop that is set, written so that the handler parses it back unchanged. */
+export const optionTextOf = (props: DiscoveryOptionsProps): OptionText => {
+  const pairs = (record: Readonly<Record<string, string>> | undefined) =>
+    record && joinKeyValues(Object.entries(record));
+  const list = (entries: readonly string[] | undefined) => entries && joinList(entries);
+  const text: Partial<Record<OptionKey, string | undefined>> = {
+    ecsClusters: list(props.ecsClusters),
+    cloudMapNamespaces: list(props.cloudMapNamespaces),
+    ecsServiceSelectorTags: pairs(props.ecsServiceSelectorTags),
+    cloudMapServiceSelectorTags: pairs(props.cloudMapServiceSelectorTags),
+    ecsTaskTags: list(props.ecsTaskTags),
+    ecsServiceTags: list(props.ecsServiceTags),
+    cloudMapServiceTags: list(props.cloudMapServiceTags),
+    cloudMapNamespaceTags: list(props.cloudMapNamespaceTags),
+    extraPrometheusLabels: pairs(props.extraPrometheusLabels),
+    relabelConfigurations:
+      props.relabelConfigurations &&
+      joinKeyValues(props.relabelConfigurations.map((entry) => [entry.target, entry.template])),
+    cacheTtlSeconds: props.cacheTtlSeconds?.toString(),
+    cacheTopLevelResources: props.cacheTopLevelResources?.toString(),
+    staleIfErrorSeconds: props.staleIfErrorSeconds?.toString(),
+    awsMaxConcurrency: props.awsMaxConcurrency?.toString(),
+    metricsPathPortTagPrefix: props.metricsPathPortTagPrefix,
+  };
+  return Object.fromEntries(Object.entries(text).filter(([, value]) => value !== undefined));
 };
 
 /**
  * The `DiscoveryOptions__*` variables for the given props (only those set), escaped and joined as
- * the handler parses them. Call `validateDiscoveryOptions` first.
+ * the handler parses them; `text` (already in the handler's format) wins over a typed prop.
  */
-export const discoveryEnvironment = (props: DiscoveryOptionsProps): Record<string, string> => {
-  const entries: [string, string | undefined][] = [
-    ['EcsClusters', props.ecsClusters && joinList(props.ecsClusters)],
-    ['CloudMapNamespaces', props.cloudMapNamespaces && joinList(props.cloudMapNamespaces)],
-    [
-      'EcsServiceSelectorTags',
-      props.ecsServiceSelectorTags && joinKeyValues(Object.entries(props.ecsServiceSelectorTags)),
-    ],
-    [
-      'CloudMapServiceSelectorTags',
-      props.cloudMapServiceSelectorTags && joinKeyValues(Object.entries(props.cloudMapServiceSelectorTags)),
-    ],
-    ['EcsTaskTags', props.ecsTaskTags && joinList(props.ecsTaskTags)],
-    ['EcsServiceTags', props.ecsServiceTags && joinList(props.ecsServiceTags)],
-    ['CloudMapServiceTags', props.cloudMapServiceTags && joinList(props.cloudMapServiceTags)],
-    ['CloudMapNamespaceTags', props.cloudMapNamespaceTags && joinList(props.cloudMapNamespaceTags)],
-    [
-      'ExtraPrometheusLabels',
-      props.extraPrometheusLabels && joinKeyValues(Object.entries(props.extraPrometheusLabels)),
-    ],
-    [
-      'RelabelConfigurations',
-      props.relabelConfigurations &&
-        joinKeyValues(props.relabelConfigurations.map((entry) => [entry.target, entry.template])),
-    ],
-    ['CacheTtlSeconds', props.cacheTtlSeconds?.toString()],
-    ['CacheTopLevelResources', props.cacheTopLevelResources?.toString()],
-    ['StaleIfErrorSeconds', props.staleIfErrorSeconds?.toString()],
-    ['AwsMaxConcurrency', props.awsMaxConcurrency?.toString()],
-    ['MetricsPathPortTagPrefix', props.metricsPathPortTagPrefix],
-  ];
-  return Object.fromEntries(
-    entries
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([name, value]) => [`${ENV_PREFIX}${name}`, value]),
+export const discoveryEnvironment = (
+  props: DiscoveryOptionsProps,
+  text: OptionText = {},
+): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries({ ...optionTextOf(props), ...text }).map(([key, value]) => [
+      variableOf(OPTIONS[key as OptionKey]),
+      value as string,
+    ]),
   );
+
+/** One problem of a discovery environment, by the option key it concerns. */
+export type OptionProblem = {
+  readonly key: OptionKey;
+  /** The handler's own message, word for word (it names the variable, its value and what is expected). */
+  readonly message: string;
+};
+
+const keyOfVariable = (variable: string): OptionKey =>
+  (Object.keys(OPTIONS) as OptionKey[]).find((key) => variableOf(OPTIONS[key]) === variable) ?? 'ecsClusters';
+
+/**
+ * Validates a discovery environment with the handler's `loadConfig`: the parsed configuration, or
+ * every problem with the handler's own message.
+ */
+export const checkDiscoveryEnvironment = (
+  environment: Readonly<Record<string, string>>,
+):
+  | { readonly ok: true; readonly config: DiscoveryConfig }
+  | { readonly ok: false; readonly problems: readonly OptionProblem[] } => {
+  try {
+    return { ok: true, config: loadConfig(environment) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return {
+      ok: false,
+      problems: error.problems.map((problem) => ({
+        key: keyOfVariable(problem.variable),
+        message: problem.message,
+      })),
+    };
+  }
 };

@@ -14,8 +14,9 @@ type ClusterScope = {
 };
 
 const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
-  if (cluster.startsWith('arn:')) {
-    // arn:<partition>:ecs:<region>:<account>:cluster/<name>, validated by validateDiscoveryOptions.
+  // arn:<partition>:ecs:<region>:<account>:cluster/<name>. Any other text is taken as a name: the
+  // function accepts it too and finds no such cluster (a warning), so the policy grants nothing real.
+  if (cluster.startsWith('arn:') && cluster.includes(':cluster/')) {
     const prefix = cluster.slice(0, cluster.indexOf(':cluster/') + 1);
     const name = cluster.slice(prefix.length + 'cluster/'.length);
     return {

@@ -22,11 +22,12 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
+  checkDiscoveryEnvironment,
   type DiscoveryOptionsProps,
   discoveryEnvironment,
   ENV_PREFIX,
   LogLevel,
-  validateDiscoveryOptions,
+  type OptionText,
 } from './discovery-options.ts';
 import { cloudMapStatements, ecsStatements, tokenSecretStatement } from './discovery-policy.ts';
 
@@ -42,6 +43,14 @@ export const AccessMode = {
 export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
 
 export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
+  /**
+   * Discovery options already in the handler's text format, by option key, e.g.
+   * `{ ecsClusters: 'prod;staging' }`; each becomes its `DiscoveryOptions__*` variable verbatim and
+   * wins over the typed prop of the same name. The CDK app passes `-c` values this way, so only the
+   * handler's parser ever reads them.
+   * @default - none
+   */
+  readonly optionText?: OptionText;
   /**
    * How callers reach the endpoint.
    * @default AccessMode.FunctionUrlToken
@@ -119,6 +128,17 @@ const HTTP_API_TIMEOUT_LIMIT_SECONDS = 30;
 const LAMBDA_TIMEOUT_LIMIT_SECONDS = 900;
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Thrown for invalid props: every problem, one line each, each naming the prop. */
+export class InvalidPropsError extends Error {
+  override readonly name = 'InvalidPropsError';
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid EcsCloudMapDiscovery props:\n- ${problems.join('\n- ')}`);
+    this.problems = problems;
+  }
+}
 
 /** Every contradiction or out-of-range value among the deployment props, each naming the prop. */
 const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: AccessMode): string[] => {
@@ -200,10 +220,15 @@ export class EcsCloudMapDiscovery extends Construct {
   constructor(scope: Construct, id: string, props: EcsCloudMapDiscoveryProps) {
     super(scope, id);
     const accessMode = props.accessMode ?? AccessMode.FunctionUrlToken;
-    const problems = [...validateDiscoveryOptions(props), ...deploymentProblems(props, accessMode)];
-    if (problems.length > 0) {
-      throw new Error(`Invalid EcsCloudMapDiscovery props:\n- ${problems.join('\n- ')}`);
-    }
+    // The handler's own loadConfig checks the environment it will read: one parser, one verdict.
+    const discoveryVariables = discoveryEnvironment(props, props.optionText);
+    const checked = checkDiscoveryEnvironment(discoveryVariables);
+    const problems = [
+      ...(checked.ok ? [] : checked.problems.map((problem) => `${problem.key}: ${problem.message}`)),
+      ...deploymentProblems(props, accessMode),
+    ];
+    if (!checked.ok || problems.length > 0) throw new InvalidPropsError(problems);
+    const config = checked.config;
     this.accessMode = accessMode;
     const stack = Stack.of(this);
     const withToken = accessMode !== AccessMode.FunctionUrlIam && !props.allowUnauthenticated;
@@ -224,7 +249,7 @@ export class EcsCloudMapDiscovery extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'ECS / Cloud Map Prometheus service discovery: read-only discovery calls and its own logs',
     });
-    const statements = [...ecsStatements(stack, props.ecsClusters ?? []), ...cloudMapStatements(stack)];
+    const statements = [...ecsStatements(stack, config.ecsClusters), ...cloudMapStatements(stack)];
     if (props.vpc) {
       // Lambda creates and removes the function's ENIs with the function's role; these EC2 actions
       // support no resource-level permissions (AWSLambdaVPCAccessExecutionRole grants the same).
@@ -288,7 +313,7 @@ export class EcsCloudMapDiscovery extends Construct {
       securityGroups: props.securityGroups,
       description: 'Prometheus http_sd endpoint for ECS and Cloud Map',
       environment: {
-        ...discoveryEnvironment(props),
+        ...discoveryVariables,
         ...tokenEnvironment,
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? LogLevel.Info,

@@ -13,6 +13,7 @@ import {
   discoveryResult,
   functionUrlEvent,
   lambdaContext,
+  manualClock,
   recordingLogger,
   scriptedDiscover,
   TARGETS_BODY,
@@ -48,6 +49,9 @@ const appWith = (discover: Discover, config = testConfig()) =>
     createDiscover: () => discover,
     logger: recordingLogger(),
     readSecret: async () => 'unused',
+    // A clock that stands still: `max-age` is the TTL left, so a millisecond of wall time between
+    // storing and reading the 7.5 MB entry must not turn 60 into 59.
+    now: manualClock().now,
   });
 
 describe('streamingHandler', () => {

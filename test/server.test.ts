@@ -8,6 +8,7 @@ import { type RunningServer, startServer } from '../lambda/server.ts';
 import {
   discoveryResult,
   gatedDiscover,
+  manualClock,
   recordingLogger,
   scriptedDiscover,
   TARGETS_BODY,
@@ -48,6 +49,8 @@ const serve = async (discover: Discover, config = testConfig()) => {
     createDiscover: () => discover,
     logger,
     readSecret: async () => '',
+    // A standing clock: `max-age` is the TTL left, which wall time would wear down between calls.
+    now: manualClock().now,
   });
   running = await startServer({ port: 0, host: '127.0.0.1', app, logger });
   return running.url;

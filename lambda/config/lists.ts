@@ -21,18 +21,20 @@ export const parseList = (raw: string | undefined): string[] =>
     .map((entry) => entry.replaceAll(SEMICOLON_PLACEHOLDER, ';').trim());
 
 /**
- * Parses one `key=value` entry: `%=` is a literal `=`; key and value are trimmed; only the text
- * between the first and the second unescaped `=` is the value (`a=b=c` → value `b`, as the
- * original); no `=` at all → value `null`.
+ * Parses one `key=value` entry: `%=` is a literal `=`; key and value are trimmed; the key ends at the
+ * first unescaped `=` and the value is the whole rest, `=` included (`a=b=c` → value `b=c`); no `=`
+ * at all → value `null`.
  *
- * Unlike the original, a `%=` in the key also becomes `=` (the original left its internal
- * placeholder text there, which no operator can have relied on).
+ * Two departures from the original, both fixes (docs/decisions.md, "One option contract"): the
+ * original kept only the text up to a second `=` and dropped the rest silently (`a=b=c` → `b`), and
+ * it left its internal placeholder text where a key had `%=`; here that becomes `=`.
  */
 export const parseKeyValue = (entry: string): KeyValue => {
-  const pieces = entry.replaceAll('%=', EQUALS_PLACEHOLDER).split('=');
+  const escaped = entry.replaceAll('%=', EQUALS_PLACEHOLDER);
   const restore = (piece: string) => piece.replaceAll(EQUALS_PLACEHOLDER, '=').trim();
-  const [key = '', value] = pieces;
-  return { key: restore(key), value: value === undefined ? null : restore(value) };
+  const at = escaped.indexOf('=');
+  if (at < 0) return { key: restore(escaped), value: null };
+  return { key: restore(escaped.slice(0, at)), value: restore(escaped.slice(at + 1)) };
 };
 
 /** A `;` list of `key=value` entries: `"a=1;b"` → `[{ key: 'a', value: '1' }, { key: 'b', value: null }]`. */

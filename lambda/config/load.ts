@@ -128,6 +128,9 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
 export const redactConfig = (config: DiscoveryConfig): DiscoveryConfig =>
   Object.freeze({ ...config, bearerToken: config.bearerToken === undefined ? undefined : REDACTED });
 
+/** The warning every door (Lambda, local server, CLI) gives for `unknownOptionVariables`. */
+export const UNKNOWN_VARIABLES_WARNING = 'unknown DiscoveryOptions variables ignored';
+
 /**
  * `DiscoveryOptions__*` variables (any case) that name no option, e.g. a typo such as
  * `DiscoveryOptions__EcsCluster`. The original ignores them silently; callers should log a warning.

@@ -1,6 +1,7 @@
 /**
  * The option table: every `DiscoveryOptions__<Name>` variable with its default, parser and doc line.
- * It is the single source for `loadConfig` and for the README's option table (`describe.ts`).
+ * It is the single source for `loadConfig`, for the CDK app (`lib/` checks the function's
+ * environment with `loadConfig`) and for the README's option table (`npm run docs:options`).
  * Cross-option rules (a cluster or a namespace, one token source, the prefix appended to the tag
  * filters, the mode) live in `load.ts`.
  */
@@ -161,7 +162,7 @@ export const OPTIONS: OptionTable = {
     default: ['*'],
     defaultText: '*',
     example: 'team;cost-center',
-    meaning: tagFilterMeaning('ECS service'),
+    meaning: 'The same, for ECS service tag keys.',
     blankIsUnset: false,
     secret: false,
     parse: globs,
@@ -171,7 +172,7 @@ export const OPTIONS: OptionTable = {
     default: ['*'],
     defaultText: '*',
     example: 'team',
-    meaning: tagFilterMeaning('Cloud Map service'),
+    meaning: 'The same, for Cloud Map service tag keys.',
     blankIsUnset: false,
     secret: false,
     parse: globs,
@@ -181,7 +182,7 @@ export const OPTIONS: OptionTable = {
     default: ['*'],
     defaultText: '*',
     example: 'env;region?',
-    meaning: tagFilterMeaning('Cloud Map namespace'),
+    meaning: 'The same, for Cloud Map namespace tag keys (applied in every mode).',
     blankIsUnset: false,
     secret: false,
     parse: globs,
@@ -193,7 +194,7 @@ export const OPTIONS: OptionTable = {
     defaultText: '',
     example: 'env=prod;METRICS_PORT=9100',
     meaning:
-      'Static `label=value` labels on every target, lowest precedence (a tag of the same name wins). `%;` and `%=` escape `;` and `=`.',
+      'Static `label=value` labels on every target, lowest precedence (a tag of the same name wins). Blank values are dropped.',
     blankIsUnset: false,
     secret: false,
     parse: labelEntries,
@@ -217,7 +218,7 @@ export const OPTIONS: OptionTable = {
     default: true,
     defaultText: 'true',
     example: 'false',
-    meaning: 'Cache cluster and namespace lookups (and namespace tags) for 10 minutes. `true` or `false`.',
+    meaning: 'Cache cluster and namespace lookups and Cloud Map tags for 10 minutes. `true` or `false`.',
     blankIsUnset: true,
     secret: false,
     parse: boolean,
@@ -241,7 +242,7 @@ export const OPTIONS: OptionTable = {
     defaultText: '',
     example: 'service={{_sys_ecs_cluster}}-{{_sys_ecs_service}}',
     meaning:
-      'Ordered `label=pattern` entries; `{{name}}` tokens are replaced by label values; `_tmp*` labels are removed at the end.',
+      'Ordered `label=pattern` entries; `{{name}}` tokens (any case) are replaced by label values; a static value sets the label; `_tmp*` labels are removed at the end.',
     blankIsUnset: false,
     secret: false,
     parse: labelEntries,

@@ -2,7 +2,12 @@
  * The app wired to the real configuration, discovery core, Powertools logger and secret readers.
  * Shared by the Lambda handler and the local server, so both run one code path.
  */
-import { type Environment, loadConfig, unknownOptionVariables } from '../config/load.ts';
+import {
+  type Environment,
+  loadConfig,
+  UNKNOWN_VARIABLES_WARNING,
+  unknownOptionVariables,
+} from '../config/load.ts';
 import { createDiscover } from '../discover.ts';
 import { createLogger, type Log } from '../log.ts';
 import { type App, createApp } from './app.ts';
@@ -10,7 +15,7 @@ import { readTokenSecret } from './token-source.ts';
 
 export const createDefaultApp = (env: Environment = process.env, logger: Log = createLogger()): App => {
   const unknown = unknownOptionVariables(env);
-  if (unknown.length > 0) logger.warn('unknown DiscoveryOptions variables ignored', { variables: unknown });
+  if (unknown.length > 0) logger.warn(UNKNOWN_VARIABLES_WARNING, { variables: unknown });
   return createApp({
     loadConfig: () => loadConfig(env),
     // AWS `failures` entries and missing configured resources are logged once, as warnings.

@@ -29,7 +29,16 @@ describe('parseList', () => {
 describe('parseKeyValue', () => {
   it.each([
     { case: 'key and value are trimmed', entry: ' team = a ', expected: { key: 'team', value: 'a' } },
-    { case: 'text after a second = is discarded', entry: 'a=b=c', expected: { key: 'a', value: 'b' } },
+    {
+      case: 'the value is the whole rest, a second = included (deliberate fix)',
+      entry: 'a=b=c',
+      expected: { key: 'a', value: 'b=c' },
+    },
+    {
+      case: 'a formula keeps every =',
+      entry: 'formula=a=b',
+      expected: { key: 'formula', value: 'a=b' },
+    },
     {
       case: 'no = gives a null value',
       entry: 'PROMETHEUS_TARGET',
@@ -42,7 +51,7 @@ describe('parseKeyValue', () => {
       entry: 'eval_expression=a%=%=b',
       expected: { key: 'eval_expression', value: 'a==b' },
     },
-    { case: 'an escaped = does not end the value', entry: 'a=b%=c=d', expected: { key: 'a', value: 'b=c' } },
+    { case: 'escaped and plain = mix in a value', entry: 'a=b%=c=d', expected: { key: 'a', value: 'b=c=d' } },
     {
       case: '%= in the key becomes = as well (deliberate fix)',
       entry: 'a%=b=c',

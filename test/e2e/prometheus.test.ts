@@ -68,7 +68,7 @@ const stopProcess = async (child: ChildProcess | undefined): Promise<void> => {
 
 /** Runs `npx cdk synth` into `outdir`; resolves with the path of the bundled handler `index.mjs`. */
 const synthBundle = async (outdir: string): Promise<string> => {
-  const child = spawn('npx', ['cdk', 'synth', '--quiet', '--output', outdir], {
+  const child = spawn('npx', ['cdk', 'synth', '--quiet', '--output', outdir, '-c', 'ecsClusters=prod'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

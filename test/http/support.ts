@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.ts';
 import type { Log } from '../../lambda/log.ts';
 import type { Discover, DiscoveryResult } from '../../lambda/model/discovery.ts';
 
@@ -85,27 +84,7 @@ export const lambdaContext = (awsRequestId = 'a5b6c7d8-0000-4000-8000-0000000000
   succeed: () => undefined,
 });
 
-export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
-  ecsClusters: ['prod'],
-  ecsServiceSelectorTags: [],
-  cloudMapNamespaces: [],
-  cloudMapServiceSelectorTags: [],
-  ecsTaskTags: ['METRICS_*'],
-  ecsServiceTags: ['METRICS_*'],
-  cloudMapServiceTags: ['METRICS_*'],
-  cloudMapNamespaceTags: ['METRICS_*'],
-  extraPrometheusLabels: [],
-  cacheTtlSeconds: 60,
-  cacheTopLevelResources: true,
-  metricsPathPortTagPrefix: 'METRICS_',
-  relabelConfigurations: [],
-  staleIfErrorSeconds: 600,
-  awsMaxConcurrency: 8,
-  bearerToken: undefined,
-  bearerTokenSecret: undefined,
-  mode: DiscoveryMode.Clusters,
-  ...overrides,
-});
+export { testConfig } from '../support/config.ts';
 
 export const TARGETS_BODY =
   '[{"targets":["10.0.1.15:8080"],"labels":{"__metrics_path__":"/metrics","instance":"10.0.1.15:8080","ecs_cluster":"prod"}}]';

@@ -1,6 +1,13 @@
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_STACK_NAME, readAppSettings, unknownSettingKeys } from '../../lib/app-settings.ts';
+import { loadConfig } from '../../lambda/config/load.ts';
+import {
+  DEFAULT_STACK_NAME,
+  InvalidContextError,
+  readAppSettings,
+  unknownSettingKeys,
+} from '../../lib/app-settings.ts';
+import { discoveryEnvironment } from '../../lib/discovery-options.ts';
 
 const contextOf =
   (values: Record<string, unknown>) =>
@@ -8,13 +15,13 @@ const contextOf =
     values[key];
 
 describe('readAppSettings', () => {
-  it('reads -c style strings: ";" lists with %; escapes, key=value pairs with %= escapes', () => {
+  it('hands -c strings to the function environment verbatim, for its own parser', () => {
     // Prepare
     const context = contextOf({
       ecsClusters: 'prod; staging ;;',
       cloudMapNamespaces: 'app.local',
       ecsServiceSelectorTags: 'PROMETHEUS=true;team=*',
-      extraPrometheusLabels: 'formula=a%=b;list=x%;y',
+      extraPrometheusLabels: 'formula=a=b;escaped=c%=d;list=x%;y',
       relabelConfigurations: 'job={{cluster}}-{{service}};_tmp=x',
       ecsTaskTags: '',
       cacheTtlSeconds: '0',
@@ -28,20 +35,27 @@ describe('readAppSettings', () => {
 
     // Act
     const settings = readAppSettings(context);
+    const config = loadConfig(discoveryEnvironment({}, settings.discovery.optionText));
 
     // Assess
     expect(settings.stackName).toBe(DEFAULT_STACK_NAME);
-    expect(settings.discovery.ecsClusters).toEqual(['prod', 'staging']);
-    expect(settings.discovery.cloudMapNamespaces).toEqual(['app.local']);
-    expect(settings.discovery.ecsServiceSelectorTags).toEqual({ PROMETHEUS: 'true', team: '*' });
-    expect(settings.discovery.extraPrometheusLabels).toEqual({ formula: 'a=b', list: 'x;y' });
-    expect(settings.discovery.relabelConfigurations).toEqual([
-      { target: 'job', template: '{{cluster}}-{{service}}' },
-      { target: '_tmp', template: 'x' },
+    expect(settings.discovery.optionText).toEqual({
+      ecsClusters: 'prod; staging ;;',
+      cloudMapNamespaces: 'app.local',
+      ecsServiceSelectorTags: 'PROMETHEUS=true;team=*',
+      extraPrometheusLabels: 'formula=a=b;escaped=c%=d;list=x%;y',
+      relabelConfigurations: 'job={{cluster}}-{{service}};_tmp=x',
+      ecsTaskTags: '',
+      cacheTtlSeconds: '0',
+      cacheTopLevelResources: 'false',
+    });
+    expect(config.ecsClusters).toEqual(['prod', 'staging']);
+    // The one `=` rule: the value is everything after the first unescaped `=`.
+    expect(config.extraPrometheusLabels).toEqual([
+      { key: 'formula', value: 'a=b' },
+      { key: 'escaped', value: 'c=d' },
+      { key: 'list', value: 'x;y' },
     ]);
-    expect(settings.discovery.ecsTaskTags).toEqual([]);
-    expect(settings.discovery.cacheTtlSeconds).toBe(0);
-    expect(settings.discovery.cacheTopLevelResources).toBe(false);
     expect(settings.discovery.accessMode).toBe('http-api-token');
     expect(settings.discovery.architecture).toBe(Architecture.X86_64);
     expect(settings.discovery.timeout?.toSeconds()).toBe(20);
@@ -49,13 +63,15 @@ describe('readAppSettings', () => {
     expect(settings.discovery.memorySize).toBe(1024);
   });
 
-  it('reads cdk.json style JSON values: arrays, objects, numbers and booleans', () => {
+  it('writes cdk.json JSON values (arrays, objects, numbers, booleans) in the handler format', () => {
     // Prepare
     const context = contextOf({
       stackName: 'Sd-Prod',
       ecsClusters: ['prod', 'arn:aws:ecs:eu-west-1:123456789012:cluster/staging'],
-      cloudMapServiceSelectorTags: { scrape: 'yes' },
+      cloudMapServiceSelectorTags: { scrape: 'yes', formula: 'a=b' },
+      ecsTaskTags: ['odd;key'],
       awsMaxConcurrency: 4,
+      cacheTopLevelResources: false,
       allowUnauthenticated: true,
       responseStreaming: false,
     });
@@ -65,22 +81,25 @@ describe('readAppSettings', () => {
 
     // Assess
     expect(settings.stackName).toBe('Sd-Prod');
-    expect(settings.discovery.ecsClusters).toEqual([
-      'prod',
-      'arn:aws:ecs:eu-west-1:123456789012:cluster/staging',
-    ]);
-    expect(settings.discovery.cloudMapServiceSelectorTags).toEqual({ scrape: 'yes' });
-    expect(settings.discovery.awsMaxConcurrency).toBe(4);
+    expect(settings.discovery.optionText).toEqual({
+      ecsClusters: 'prod;arn:aws:ecs:eu-west-1:123456789012:cluster/staging',
+      cloudMapServiceSelectorTags: 'scrape=yes;formula=a%=b',
+      ecsTaskTags: 'odd%;key',
+      awsMaxConcurrency: '4',
+      cacheTopLevelResources: 'false',
+    });
     expect(settings.discovery.allowUnauthenticated).toBe(true);
     expect(settings.discovery.responseStreaming).toBe(false);
   });
 
-  it('rejects every invalid setting at once, naming each context key', () => {
+  it('rejects every invalid setting at once, discovery options in the function own words', () => {
     // Prepare
     const context = contextOf({
       stackName: '9lives',
       ecsClusters: 42,
-      ecsServiceSelectorTags: 'team',
+      cloudMapNamespaces: { not: 7 },
+      metricsPathPortTagPrefix: 'M_',
+      extraPrometheusLabels: '=x',
       cacheTtlSeconds: 'soon',
       cacheTopLevelResources: 'yes',
       accessMode: 'public',
@@ -95,18 +114,44 @@ describe('readAppSettings', () => {
     // Assess
     expect(read).toThrow(
       [
-        'Invalid CDK context:',
+        'Invalid CDK context (10 problems):',
+        '- context \'cloudMapNamespaces\': {"not":7} is not valid; expected a string, a number, true or false, a JSON array of strings or a JSON object of string values',
+        '- context \'extraPrometheusLabels\': DiscoveryOptions__ExtraPrometheusLabels="=x" is invalid: entry "=x" has an empty name; expected name=value with a non-empty name',
+        '- context \'cacheTtlSeconds\': DiscoveryOptions__CacheTtlSeconds="soon" is invalid: expected an integer from 0 to 65535 (seconds; 0 = no cache)',
+        '- context \'cacheTopLevelResources\': DiscoveryOptions__CacheTopLevelResources="yes" is invalid: expected true or false',
+        '- context \'metricsPathPortTagPrefix\': DiscoveryOptions__MetricsPathPortTagPrefix="M_" is invalid: expected a letter, then letters, digits, "_" or "-", ending with "_" (at least 3 characters, e.g. METRICS_)',
+        '- context \'awsMaxConcurrency\': DiscoveryOptions__AwsMaxConcurrency="65" is invalid: expected an integer from 1 to 64',
         "- context 'logRetentionDays': 2 is not valid; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999",
         '- context \'architecture\': "arm" is not valid; expected one of arm64, x86_64',
-        '- context \'ecsClusters\': 42 is not valid; expected a ";"-separated string or a JSON array of strings',
-        '- context \'ecsServiceSelectorTags\': "team" is not valid; expected key=value entries separated by ";" (no "=" in ["team"])',
-        '- context \'cacheTtlSeconds\': "soon" is not valid; expected an integer from 0 to 65535',
-        '- context \'cacheTopLevelResources\': "yes" is not valid; expected true or false',
-        "- context 'awsMaxConcurrency': 65 is not valid; expected an integer from 1 to 64",
         '- context \'accessMode\': "public" is not valid; expected one of function-url-token, function-url-iam, http-api-token',
         '- context \'stackName\': "9lives" is not valid; expected a letter, then letters, digits or "-"',
       ].join('\n'),
     );
+  });
+
+  it('says what to pass when neither clusters nor namespaces are given, on one line', () => {
+    // Act
+    const read = () => readAppSettings(contextOf({}));
+
+    // Assess
+    expect(read).toThrow(
+      new InvalidContextError([
+        "context 'ecsClusters' and 'cloudMapNamespaces' are both unset; pass -c 'ecsClusters=<names>', -c 'cloudMapNamespaces=<names>' or both (the intersection)",
+      ]),
+    );
+    expect(read).toThrow(
+      /^Invalid CDK context: context 'ecsClusters' and 'cloudMapNamespaces' are both unset;[^\n]+$/,
+    );
+  });
+
+  it('keeps the mode to what was given: namespaces alone stay namespaces mode', () => {
+    // Act
+    const settings = readAppSettings(contextOf({ cloudMapNamespaces: 'app.local' }));
+    const config = loadConfig(discoveryEnvironment({}, settings.discovery.optionText));
+
+    // Assess
+    expect(config.mode).toBe('namespaces');
+    expect(config.ecsClusters).toEqual([]);
   });
 });
 

@@ -1,7 +1,14 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDiscoveryApp, type DiscoveryApp } from '../../lib/discovery-app.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('the CDK app', () => {
   let built: DiscoveryApp;
@@ -77,7 +84,39 @@ describe('the CDK app, failure paths', () => {
 
     // Assess
     expect(create).toThrow(
-      'Invalid CDK context:\n- context \'cacheTtlSeconds\': "often" is not valid; expected an integer from 0 to 65535',
+      'Invalid CDK context: context \'cacheTtlSeconds\': DiscoveryOptions__CacheTtlSeconds="often" is invalid: expected an integer from 0 to 65535 (seconds; 0 = no cache)',
     );
+  });
+
+  it.each([
+    [
+      { ecsClusters: 'prod', cacheTtlSeconds: 'often' },
+      'Invalid CDK context: context \'cacheTtlSeconds\': DiscoveryOptions__CacheTtlSeconds="often" is invalid: expected an integer from 0 to 65535 (seconds; 0 = no cache)',
+    ],
+    [
+      { ecsClusters: 'prod', accessMode: 'http-api-token', timeoutSeconds: 60 },
+      'Invalid EcsCloudMapDiscovery props:\n- timeout: 60 s exceeds the HTTP API integration limit of 30 s',
+    ],
+  ])('bin/app.ts prints %j as its message alone, no stack trace, and exits 1', async (context, message) => {
+    // Prepare
+    const outdir = await mkdtemp(join(tmpdir(), 'cdk-out-'));
+
+    // Act
+    const run = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+      });
+      child.once('exit', (code) => done({ code, stderr }));
+    });
+    await rm(outdir, { recursive: true, force: true });
+
+    // Assess
+    expect(run).toEqual({ code: 1, stderr: `${message}\n` });
   });
 });

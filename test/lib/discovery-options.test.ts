@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ConfigError } from '../../lambda/config/errors.ts';
+import { loadConfig } from '../../lambda/config/load.ts';
 import {
+  checkDiscoveryEnvironment,
   type DiscoveryOptionsProps,
   discoveryEnvironment,
   escapeKeyValue,
   escapeListEntry,
-  validateDiscoveryOptions,
 } from '../../lib/discovery-options.ts';
 
 describe('escaping for the handler parser', () => {
@@ -27,6 +29,7 @@ describe('escaping for the handler parser', () => {
     ['components', 'a;b;', 'components=a%;b%;'],
     ['x', 'p=q;r', 'x=p%=q%;r'],
     ['empty', '', 'empty='],
+    ['a=b', 'c', 'a%=b=c'],
   ])('writes key %j with value %j as %j', (key, value, expected) => {
     // Act
     const escaped = escapeKeyValue(key, value);
@@ -92,58 +95,86 @@ describe('discoveryEnvironment', () => {
   });
 });
 
-describe('validateDiscoveryOptions', () => {
-  it('accepts clusters given by name and by ARN', () => {
-    // Act
-    const problems = validateDiscoveryOptions({
-      ecsClusters: ['prod', 'arn:aws-cn:ecs:cn-north-1:123456789012:cluster/x_y-1'],
+describe('checkDiscoveryEnvironment', () => {
+  it('hands typed props to the handler parser and gets them back unchanged', () => {
+    // Prepare
+    const environment = discoveryEnvironment({
+      ecsClusters: ['prod', 'odd;name'],
+      extraPrometheusLabels: { formula: 'a=b', 'key=with': 'x;y' },
+      relabelConfigurations: [{ target: 'job', template: '{{_sys_ecs_cluster}}' }],
     });
 
+    // Act
+    const checked = checkDiscoveryEnvironment(environment);
+
     // Assess
-    expect(problems).toEqual([]);
+    expect(checked.ok && checked.config.ecsClusters).toEqual(['prod', 'odd;name']);
+    expect(checked.ok && checked.config.extraPrometheusLabels).toEqual([
+      { key: 'formula', value: 'a=b' },
+      { key: 'key=with', value: 'x;y' },
+    ]);
+    expect(checked.ok && checked.config.relabelConfigurations).toEqual([
+      { key: 'job', value: '{{_sys_ecs_cluster}}' },
+    ]);
   });
 
-  it('reports every problem at once, each naming its prop', () => {
+  it.each([
+    ['the Lambda environment', { DiscoveryOptions__ExtraPrometheusLabels: 'formula=a=b;eq=x%=y' }],
+    ['typed construct props', discoveryEnvironment({ extraPrometheusLabels: { formula: 'a=b', eq: 'x=y' } })],
+  ])('reads a value with "=" in it whole through %s (one rule for both doors)', (_door, environment) => {
+    // Act
+    const checked = checkDiscoveryEnvironment({ DiscoveryOptions__EcsClusters: 'prod', ...environment });
+
+    // Assess
+    expect(checked.ok && checked.config.extraPrometheusLabels).toEqual([
+      { key: 'formula', value: 'a=b' },
+      { key: 'eq', value: 'x=y' },
+    ]);
+  });
+
+  it.each([
+    ['a bad port-tag prefix', 'MetricsPathPortTagPrefix', 'M_', 'metricsPathPortTagPrefix'],
+    ['a TTL out of range', 'CacheTtlSeconds', '70000', 'cacheTtlSeconds'],
+    ['a TTL that is no number', 'CacheTtlSeconds', 'soon', 'cacheTtlSeconds'],
+    ['an empty label name', 'ExtraPrometheusLabels', 'env=prod;=x', 'extraPrometheusLabels'],
+    ['an empty relabel target', 'RelabelConfigurations', ' ={{x}}', 'relabelConfigurations'],
+    ['a concurrency of 0', 'AwsMaxConcurrency', '0', 'awsMaxConcurrency'],
+  ])('rejects %s with the very message the function gives', (_case, name, value, key) => {
     // Prepare
-    const props: DiscoveryOptionsProps = {
-      ecsClusters: ['bad name', 'arn:aws:ecs:eu-west-1:123:cluster/short-account'],
-      cloudMapNamespaces: [' '],
-      ecsTaskTags: [''],
-      ecsServiceSelectorTags: { '': 'x' },
-      extraPrometheusLabels: { 'a=b': 'c' },
-      relabelConfigurations: [{ target: ' ', template: '{{x}}' }],
-      cacheTtlSeconds: 70000,
-      staleIfErrorSeconds: 1.5,
-      awsMaxConcurrency: 0,
-      metricsPathPortTagPrefix: 'M_',
-    };
+    const environment = { DiscoveryOptions__EcsClusters: 'prod', [`DiscoveryOptions__${name}`]: value };
+    const functionMessages = (() => {
+      try {
+        loadConfig(environment);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((problem) => problem.message);
+      }
+    })();
 
     // Act
-    const problems = validateDiscoveryOptions(props);
+    const checked = checkDiscoveryEnvironment(environment);
 
     // Assess
-    expect(problems).toEqual([
-      'ecsClusters: "bad name" is not a cluster name (letters, digits, "-", "_") or cluster ARN',
-      'ecsClusters: "arn:aws:ecs:eu-west-1:123:cluster/short-account" is not a cluster name (letters, digits, "-", "_") or cluster ARN',
-      'cloudMapNamespaces: an entry is empty; remove it or give a value',
-      'ecsTaskTags: an entry is empty; remove it or give a value',
-      'ecsServiceSelectorTags: a key is empty; expected a non-empty name',
-      'extraPrometheusLabels: key "a=b" contains "="; keys cannot carry "="',
-      'relabelConfigurations: a key is empty; expected a non-empty name',
-      'cacheTtlSeconds: 70000 is not an integer from 0 to 65535',
-      'staleIfErrorSeconds: 1.5 is not a whole number of seconds',
-      'awsMaxConcurrency: 0 is not an integer from 1 to 64',
-      'metricsPathPortTagPrefix: "M_" must be a letter, then letters, digits, "_" or "-", ending with "_" (e.g. METRICS_)',
-    ]);
+    expect(functionMessages).toHaveLength(1);
+    expect(checked).toEqual({ ok: false, problems: [{ key, message: functionMessages[0] }] });
   });
 
-  it('requires a cluster or a namespace', () => {
+  it('requires a cluster or a namespace, as the function does', () => {
     // Act
-    const problems = validateDiscoveryOptions({ ecsClusters: [], cloudMapNamespaces: [] });
+    const checked = checkDiscoveryEnvironment(
+      discoveryEnvironment({ ecsClusters: [], cloudMapNamespaces: [] }),
+    );
 
     // Assess
-    expect(problems).toEqual([
-      'ecsClusters, cloudMapNamespaces: at least one cluster or namespace is required',
-    ]);
+    expect(checked).toEqual({
+      ok: false,
+      problems: [
+        {
+          key: 'ecsClusters',
+          message:
+            'DiscoveryOptions__EcsClusters="" and DiscoveryOptions__CloudMapNamespaces="" name nothing: expected at least one ECS cluster or Cloud Map namespace',
+        },
+      ],
+    });
   });
 });

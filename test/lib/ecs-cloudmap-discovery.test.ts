@@ -443,8 +443,9 @@ describe('EcsCloudMapDiscovery props validation', () => {
     expect(create).toThrow(
       [
         'Invalid EcsCloudMapDiscovery props:',
-        '- ecsClusters, cloudMapNamespaces: at least one cluster or namespace is required',
-        '- cacheTtlSeconds: -1 is not an integer from 0 to 65535',
+        // The discovery options in the handler's own words (its loadConfig judges them).
+        '- cacheTtlSeconds: DiscoveryOptions__CacheTtlSeconds="-1" is invalid: expected an integer from 0 to 65535 (seconds; 0 = no cache)',
+        '- ecsClusters: DiscoveryOptions__EcsClusters=(unset) and DiscoveryOptions__CloudMapNamespaces=(unset) name nothing: expected at least one ECS cluster or Cloud Map namespace',
         "- responseStreaming: API Gateway HTTP API cannot stream Lambda responses (accessMode 'http-api-token')",
         '- timeout: 120 s exceeds the HTTP API integration limit of 30 s',
         '- memorySize: 64 is not an integer from 128 to 10240 (MB)',

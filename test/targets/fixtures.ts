@@ -2,7 +2,7 @@
  * Plain-data fixtures for the target builder: a literal configuration with the effective defaults
  * and small snapshot builders. The defaults reproduce docs/decisions.md "The reference fleet".
  */
-import type { DiscoveryConfig, KeyValue } from '../../lambda/config/types.ts';
+import type { KeyValue } from '../../lambda/config/types.ts';
 import type {
   CloudMapInstance,
   CloudMapService,
@@ -16,28 +16,8 @@ import type {
 
 const ACCOUNT = 'arn:aws:ecs:eu-west-1:123456789012';
 
-/** Effective defaults (`*` tag filters plus the implicit `METRICS_*`), ECS-only mode unless overridden. */
-export const config = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
-  ecsClusters: ['c1'],
-  ecsServiceSelectorTags: [],
-  cloudMapNamespaces: [],
-  cloudMapServiceSelectorTags: [],
-  ecsTaskTags: ['*', 'METRICS_*'],
-  ecsServiceTags: ['*', 'METRICS_*'],
-  cloudMapServiceTags: ['*', 'METRICS_*'],
-  cloudMapNamespaceTags: ['*', 'METRICS_*'],
-  extraPrometheusLabels: [],
-  cacheTtlSeconds: 60,
-  cacheTopLevelResources: true,
-  metricsPathPortTagPrefix: 'METRICS_',
-  relabelConfigurations: [],
-  staleIfErrorSeconds: 600,
-  awsMaxConcurrency: 8,
-  bearerToken: undefined,
-  bearerTokenSecret: undefined,
-  mode: 'clusters',
-  ...overrides,
-});
+/** The shared test configuration (effective defaults, clusters mode on `c1`), by its old name here. */
+export { testConfig as config } from '../support/config.ts';
 
 /** `kv('team', 'z')` → a parsed `key=value` entry. */
 export const kv = (key: string, value: string | null): KeyValue => ({ key, value });

@@ -1,0 +1,30 @@
+/**
+ * The one test configuration: every option at its effective default (the `*` tag filters with the
+ * implicit `METRICS_*`), clusters mode on cluster `c1`. Tests override what they are about.
+ *
+ * A literal on purpose, not `loadConfig(...)`: the fixture must not move when the code under test
+ * does. `test/config/load.test.ts` keeps its own literal, because it is the test of these defaults.
+ */
+import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.ts';
+
+export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
+  ecsClusters: ['c1'],
+  ecsServiceSelectorTags: [],
+  cloudMapNamespaces: [],
+  cloudMapServiceSelectorTags: [],
+  ecsTaskTags: ['*', 'METRICS_*'],
+  ecsServiceTags: ['*', 'METRICS_*'],
+  cloudMapServiceTags: ['*', 'METRICS_*'],
+  cloudMapNamespaceTags: ['*', 'METRICS_*'],
+  extraPrometheusLabels: [],
+  cacheTtlSeconds: 60,
+  cacheTopLevelResources: true,
+  metricsPathPortTagPrefix: 'METRICS_',
+  relabelConfigurations: [],
+  staleIfErrorSeconds: 600,
+  awsMaxConcurrency: 8,
+  bearerToken: undefined,
+  bearerTokenSecret: undefined,
+  mode: DiscoveryMode.Clusters,
+  ...overrides,
+});
