@@ -24,8 +24,12 @@ const reference = (glob: readonly string[], key: readonly string[]): boolean => 
   return at(0, 0);
 };
 
-const globText = fc.array(fc.constantFrom('*', '?', 'k', 'x', '.', 'K', '😀'), { maxLength: 12 }).map((c) => c.join(''));
-const keyText = fc.array(fc.constantFrom('k', 'x', '.', 'K', '*', '?', '😀'), { maxLength: 16 }).map((c) => c.join(''));
+const globText = fc
+  .array(fc.constantFrom('*', '?', 'k', 'x', '.', 'K', '😀'), { maxLength: 12 })
+  .map((c) => c.join(''));
+const keyText = fc
+  .array(fc.constantFrom('k', 'x', '.', 'K', '*', '?', '😀'), { maxLength: 16 })
+  .map((c) => c.join(''));
 
 describe('compileGlobs: properties', () => {
   it('agrees with the reference matcher on random globs and keys', () => {
