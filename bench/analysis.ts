@@ -75,7 +75,7 @@ export const renderAnalysis = (
       ' because Cloud Map tags are cached for 10 minutes. The original line of the wall-time chart is only the' +
       ' bucket bound of its calls: its fan-out is unbounded, so it empties the task-read bucket at once' +
       ` (${list(rows.map(({ r }) => `${r.plan.name} ${int(taskReads(r.original.cold))} task reads against a 100-token bucket`))})` +
-      ' and relies on retries that its own wrapper does not recognise (original-behaviour.md §4.7).',
+      ' and relies on retries that its own wrapper does not recognise (docs/decisions.md, "The original\'s AWS calls").',
     `- **Wall time at most ${GOALS.wallOverBound}× the token-bucket bound: ${wallMet ? 'met' : 'missed'}** ` +
       `(${list(rows.map(({ r, g }) => `${r.plan.name} ${fixed(g.wallS)} s vs ${fixed(g.bound.bound)} s = ${fixed(g.wallRatio)}×`))}).` +
       ' Two causes. (1) The stages depend on each other (clusters → services → Cloud Map and tasks; pages' +

@@ -78,7 +78,7 @@ export const renderSvg = (results: readonly FleetResult[], latencyMs: number): s
   const xs = results.map((r) => r.facts.tasks);
   const calls = panel(0, 'AWS calls per cold refresh', 'calls', xs, [
     {
-      label: 'original (§4.7 formula)',
+      label: 'original (its call formula)',
       color: '#c0392b',
       values: results.map((r) => total(r.original.cold)),
     },

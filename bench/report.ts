@@ -248,7 +248,7 @@ export const renderMarkdown = (input: MarkdownInput, analysis = ''): string =>
     'cluster c, U the namespaces the selected services register into, M_u the Cloud Map services of namespace u,',
     'i_m the instances of Cloud Map service m; `pages(n, p) = max(1, ceil(n / p))`:',
     '',
-    '| operation | minimum (cold) | minimum (warm) | original (§4.2, §4.3, §4.7) |',
+    '| operation | minimum (cold) | minimum (warm) | original |',
     '| --- | --- | --- | --- |',
     '| `ecs:DescribeClusters` | ceil(C / 100) | 0 (10-min cache) | 1 (0 warm: top-level cache) |',
     '| `ecs:ListServices` | Σ_c pages(S_c, 100) | same | Σ_c pages(S_c, 10) (API default page) |',

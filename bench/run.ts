@@ -20,6 +20,7 @@ import { renderSvg } from './chart.ts';
 import type { ChildAnswer, ChildCommand, HitReport, RefreshReport } from './child.ts';
 import { discoveryEnv, FLEETS, type FleetPlan, fleetSpec } from './fleets.ts';
 import { fleetFacts, minimumCalls, originalCalls } from './formulas.ts';
+import { renderGlobSection } from './globs.ts';
 import { RATE_FAMILIES } from './limits.ts';
 import { type FleetResult, type Machine, renderBundle, renderFleet, renderMarkdown } from './report.ts';
 
@@ -135,10 +136,12 @@ const main = async () => {
   const bundle = await measureBundle(quick ? 3 : IMPORT_RUNS);
   const info = machine();
   const command = quick ? 'npm run bench -- --quick' : 'npm run bench';
-  const markdown = renderMarkdown(
+  const globs = renderGlobSection();
+  process.stdout.write(`${globs}\n`);
+  const markdown = `${renderMarkdown(
     { results, bundle, machine: info, command, latencyMs: LATENCY_MS },
     renderAnalysis(results, bundle, LATENCY_MS, floor),
-  );
+  ).trimEnd()}\n\n${globs}`;
   if (quick) {
     process.stdout.write(`${renderBundle(bundle)}\n${renderAnalysis(results, bundle, LATENCY_MS, floor)}`);
     return;

@@ -58,12 +58,14 @@ export const createDiscoverDetailed = (
     } finally {
       for (const warning of ctx.warnings) deps.onWarning?.(warning);
     }
-    const { groups, skipped } = buildTargets(snapshot, config);
+    const { groups, skipped, droppedLabels, warnings } = buildTargets(snapshot, config);
+    for (const warning of warnings) deps.onWarning?.(warning);
     const completedAt = now();
     return {
       body: renderTargets(groups),
       targetCount: groups.length,
       skipped,
+      droppedLabels,
       awsCalls: { ...ctx.calls },
       durationMs: completedAt - started,
       completedAt,

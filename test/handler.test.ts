@@ -702,6 +702,9 @@ describe('GET /metrics', () => {
         'ecs_cloudmap_sd_skipped_tasks{reason="not_running"} 2',
         'ecs_cloudmap_sd_skipped_tasks{reason="no_address"} 1',
         'ecs_cloudmap_sd_skipped_tasks{reason="no_port"} 3',
+        'ecs_cloudmap_sd_skipped_tasks{reason="bad_port"} 4',
+        'ecs_cloudmap_sd_dropped_labels{reason="reserved_name"} 6',
+        'ecs_cloudmap_sd_dropped_labels{reason="oversized_value"} 1',
         'ecs_cloudmap_sd_served_result_age_seconds 70',
         'ecs_cloudmap_sd_http_requests_total{route="prometheus-targets",code="200"} 3',
       ]),
@@ -748,7 +751,7 @@ describe('logs', () => {
           'ecs:ListTasks': 2,
           'ecs:DescribeTasks': 1,
         },
-        skippedTasks: { not_running: 2, no_address: 1, no_port: 3 },
+        skippedTasks: { not_running: 2, no_address: 1, no_port: 3, bad_port: 4 },
       },
     });
   });

@@ -5,7 +5,7 @@
  * Cross-option rules (a cluster or a namespace, one token source, the prefix appended to the tag
  * filters, the mode) live in `load.ts`.
  */
-import { parseKeyValue, parseKeyValueList, parseList, unique } from './lists.ts';
+import { parseKeyValue, parseList, unique } from './lists.ts';
 import type { DiscoveryConfig, KeyValue } from './types.ts';
 
 /** Every variable name is `DiscoveryOptions__` + the option name (the .NET original's env form). */
@@ -48,21 +48,90 @@ const fail = (...reasons: string[]): ParseResult<never> => ({ ok: false, reasons
 
 const names = (raw: string): ParseResult<readonly string[]> => ok(unique(parseList(raw)));
 const globs = (raw: string): ParseResult<readonly string[]> => ok(parseList(raw));
-const selectors = (raw: string): ParseResult<readonly KeyValue[]> => ok(parseKeyValueList(raw));
 
-/** `key=value` entries whose key must not be blank (it becomes a label name). */
-const labelEntries = (raw: string): ParseResult<readonly KeyValue[]> => {
-  const entries = parseList(raw);
-  const blank = entries.filter((entry) => parseKeyValue(entry).key === '');
-  return blank.length === 0
-    ? ok(entries.map(parseKeyValue))
-    : fail(
-        ...blank.map(
-          (entry) =>
-            `entry ${JSON.stringify(entry)} has an empty name; expected name=value with a non-empty name`,
-        ),
-      );
+// Each reason repeats the variable's whole value, so a value of 20 000 bad entries must not give
+// 20 000 reasons: the first few say what is wrong, a count says how often.
+const MAX_ENTRY_REASONS = 3;
+const entryVerdict = <T>(reasons: readonly string[], value: T): ParseResult<T> => {
+  if (reasons.length === 0) return ok(value);
+  const shown = reasons.slice(0, MAX_ENTRY_REASONS);
+  const more = reasons.length - shown.length;
+  return fail(...shown, ...(more > 0 ? [`${more} more invalid entries`] : []));
 };
+
+/**
+ * Selector entries: `key=value` with a non-empty key. An entry without `=` or with an empty key can
+ * never match a tag, which used to select nothing silently (docs/decisions.md, "Hostile input (issue 10)").
+ */
+const selectors = (raw: string): ParseResult<readonly KeyValue[]> => {
+  const entries = parseList(raw);
+  const reasons: string[] = [];
+  for (const entry of entries) {
+    const { key, value } = parseKeyValue(entry);
+    const example = key === '' ? 'PROMETHEUS_TARGET' : key;
+    const how = `write ${example}=true to require a value or ${example}=* for any value`;
+    if (key === '') reasons.push(`entry ${JSON.stringify(entry)} has an empty key; ${how}`);
+    else if (value === null) reasons.push(`entry ${JSON.stringify(entry)} has no "="; ${how}`);
+  }
+  return entryVerdict(reasons, entries.map(parseKeyValue));
+};
+
+// Prometheus' duration grammar (model.ParseDuration): units largest first, each at most once.
+const PROMETHEUS_DURATION =
+  /^(?:[0-9]+y)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-9]+ms)?$/;
+// `0` is the one unit-less duration the grammar accepts.
+const isDuration = (value: string): boolean =>
+  value === '0' || (value !== '' && PROMETHEUS_DURATION.test(value));
+
+/**
+ * The `__*` labels Prometheus reads from a target to shape its scrape, with the values it accepts.
+ * Operator configuration may set them (it is trusted), but a typo would silently break or drop every
+ * target, so they are checked here (docs/decisions.md, "Hostile input (issue 10)").
+ */
+const SCRAPE_LABELS: Readonly<
+  Record<string, { readonly valid: (value: string) => boolean; readonly expected: string }>
+> = {
+  __scheme__: { valid: (value) => value === 'http' || value === 'https', expected: 'http or https' },
+  __scrape_interval__: { valid: isDuration, expected: 'a Prometheus duration such as 30s or 1m30s' },
+  __scrape_timeout__: { valid: isDuration, expected: 'a Prometheus duration such as 10s or 500ms' },
+};
+
+// The name Prometheus will see (as the builder sanitises it; only `__` names matter here).
+const labelNameOf = (key: string): string => key.replace(/[^A-Za-z0-9_]/gu, '_');
+const TOKEN = /\{\{\w+\}\}/;
+
+/** Why a `name=value` entry of a scrape label is invalid, if it is; blank values are ignored later. */
+const scrapeLabelProblem = (entry: string, { key, value }: KeyValue, tokens: boolean): string | undefined => {
+  const rule = SCRAPE_LABELS[labelNameOf(key)];
+  if (rule === undefined || value === null || value.trim() === '') return undefined;
+  if (tokens && TOKEN.test(value))
+    return `entry ${JSON.stringify(entry)} sets ${labelNameOf(key)} from a label value; expected a literal ${rule.expected}`;
+  return rule.valid(value)
+    ? undefined
+    : `entry ${JSON.stringify(entry)} is invalid; expected ${rule.expected}`;
+};
+
+/**
+ * `key=value` entries whose key must not be blank (it becomes a label name), and whose Prometheus
+ * scrape labels carry valid values. `tokens`: the values are relabel patterns, so a scrape label must
+ * be a literal (a token would let a tag value choose the scheme or the interval).
+ */
+const labelEntries =
+  (tokens: boolean) =>
+  (raw: string): ParseResult<readonly KeyValue[]> => {
+    const entries = parseList(raw);
+    const reasons: string[] = [];
+    for (const entry of entries) {
+      const parsed = parseKeyValue(entry);
+      if (parsed.key === '')
+        reasons.push(
+          `entry ${JSON.stringify(entry)} has an empty name; expected name=value with a non-empty name`,
+        );
+      const problem = scrapeLabelProblem(entry, parsed, tokens);
+      if (problem !== undefined) reasons.push(problem);
+    }
+    return entryVerdict(reasons, entries.map(parseKeyValue));
+  };
 
 const integer =
   (min: number, max: number, expected: string) =>
@@ -197,7 +266,7 @@ export const OPTIONS: OptionTable = {
       'Static `label=value` labels on every target, lowest precedence (a tag of the same name wins). Blank values are dropped.',
     blankIsUnset: false,
     secret: false,
-    parse: labelEntries,
+    parse: labelEntries(false),
   },
   // 60 s: the original's default; AWS state changes slowly and Prometheus refreshes every 30-60 s,
   // so most polls are served from cache while staying within a minute of reality.
@@ -245,7 +314,7 @@ export const OPTIONS: OptionTable = {
       'Ordered `label=pattern` entries; `{{name}}` tokens (any case) are replaced by label values; a static value sets the label; `_tmp*` labels are removed at the end.',
     blankIsUnset: false,
     secret: false,
-    parse: labelEntries,
+    parse: labelEntries(true),
   },
   // 600 s: ten Prometheus refreshes' worth of AWS outage is bridged, while a fleet that kept
   // changing for 10 minutes is no longer presented as current.

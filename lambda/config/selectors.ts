@@ -17,8 +17,8 @@ const hits = (tag: SelectorTag, selector: KeyValue): boolean =>
  * is exactly `*` or equal to the tag value (case-sensitive; `prod*` is literal). The resource is
  * selected when the number of its tags hitting at least one selector equals the number of
  * selectors. With distinct selector keys that is "every selector satisfied"; as in the original,
- * two selectors with the same key can never both be satisfied, and a selector without `=`
- * (value `null`) matches nothing.
+ * two selectors with the same key can never both be satisfied. A selector without `=` (value
+ * `null`) would match nothing; configuration rejects it (docs/decisions.md, "Hostile input (issue 10)").
  */
 export const matchesSelectors = (tags: readonly SelectorTag[], selectors: readonly KeyValue[]): boolean => {
   if (selectors.length === 0) return true;

@@ -87,6 +87,12 @@ export const createMetrics = (): AppMetrics => {
     labelNames: ['reason'] as const,
     registers,
   });
+  const dropped = new Gauge({
+    name: `${METRIC_PREFIX}dropped_labels`,
+    help: 'Labels left out of the last complete discovery result, by reason (reserved tag names, oversized values).',
+    labelNames: ['reason'] as const,
+    registers,
+  });
   const age = new Gauge({
     name: `${METRIC_PREFIX}served_result_age_seconds`,
     help: 'Age of the discovery result served by the last target-list response.',
@@ -111,6 +117,7 @@ export const createMetrics = (): AppMetrics => {
       countCalls(result.awsCalls, AwsCallOutcome.Success);
       targets.set(result.targetCount);
       for (const [reason, count] of Object.entries(result.skipped)) skipped.set({ reason }, count);
+      for (const [reason, count] of Object.entries(result.droppedLabels)) dropped.set({ reason }, count);
     },
     refreshFailed: (error, durationMs) => {
       refreshes.inc();

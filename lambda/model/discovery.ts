@@ -12,8 +12,22 @@ export const SkipReason = {
   NoAddress: 'no_address',
   /** No valid `<prefix>PORT*` tag on the task, its service, Cloud Map or extra labels. */
   NoPort: 'no_port',
+  /**
+   * A `<prefix>PORT*` value that is not a decimal 1..65535: that scrape group is left out with a
+   * warning. Counted once per task with such a group (also when its other groups are served).
+   */
+  BadPort: 'bad_port',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+
+/** Why a label was left out of a target (docs/decisions.md, "Hostile input (issue 10)"). */
+export const DroppedLabelReason = {
+  /** An AWS tag whose sanitised name starts with `__` or is `job`: it would steer Prometheus. */
+  ReservedName: 'reserved_name',
+  /** A label value over 16 KiB (UTF-8) after relabelling. */
+  OversizedValue: 'oversized_value',
+} as const;
+export type DroppedLabelReason = (typeof DroppedLabelReason)[keyof typeof DroppedLabelReason];
 
 /** One complete discovery: never produced from partial AWS data. */
 export type DiscoveryResult = {
@@ -23,6 +37,8 @@ export type DiscoveryResult = {
   readonly targetCount: number;
   /** Running tasks that produced no target, by reason. */
   readonly skipped: Readonly<Record<SkipReason, number>>;
+  /** Labels left out, by reason: reserved tags once per resource and tag, oversized values per target. */
+  readonly droppedLabels: Readonly<Record<DroppedLabelReason, number>>;
   /** AWS calls made by this refresh, keyed `service:Operation` (e.g. `ecs:ListTasks`). */
   readonly awsCalls: Readonly<Record<string, number>>;
   /** Wall time of the refresh in milliseconds. */

@@ -5,7 +5,7 @@
 import { compileGlobs } from '../config/globs.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
-import { SkipReason } from '../model/discovery.ts';
+import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
 import type {
   CloudMapService,
   Cluster,
@@ -16,15 +16,30 @@ import type {
   Task,
 } from '../model/inventory.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
-import { MetaLabel, SystemLabel } from './labels.ts';
+import { JOB_LABEL, MAX_LABEL_VALUE_BYTES, MetaLabel, RESERVED_LABEL_PREFIX, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
-import { extractScrapeGroups } from './scrape-groups.ts';
+import { sanitiseLabelName } from './sanitise.ts';
+import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
-/** What one build produced: target groups in output order, and running tasks left out, by reason. */
+/** Something the operator should see (logged as a warning by the door): constant message, data. */
+export type BuildWarning = { readonly message: string; readonly data: Readonly<Record<string, unknown>> };
+
+/** What one build produced: target groups in output order, and what was left out, by reason. */
 export type BuildResult = {
   readonly groups: readonly TargetGroup[];
   readonly skipped: Readonly<Record<SkipReason, number>>;
+  readonly droppedLabels: Readonly<Record<DroppedLabelReason, number>>;
+  /** In build order; a reserved tag of a resource is reported once however many tasks it reaches. */
+  readonly warnings: readonly BuildWarning[];
+};
+
+/** Where one build's warnings and drop counts go (local to `buildTargets`, so the builder stays pure). */
+type Report = {
+  readonly warnings: BuildWarning[];
+  readonly dropped: Record<DroppedLabelReason, number>;
+  /** `<resource ARN> <tag key>` of reserved tags already reported. */
+  readonly reported: Set<string>;
 };
 
 type KeyFilter = (key: string) => boolean;
@@ -46,8 +61,38 @@ const PENDING = 'PENDING';
 const isRunning = (task: Task): boolean =>
   (task.desiredStatus === RUNNING && task.lastStatus === RUNNING) || task.lastStatus === PENDING;
 
-const tagLabels = (tags: readonly Tag[], filter: KeyFilter, priority: LabelPriority): Label[] =>
-  tags.filter((tag) => filter(tag.key)).map((tag) => ({ name: tag.key, value: tag.value, priority }));
+/** Whether a tag key would become a Prometheus-reserved label (checked after sanitising, exact case). */
+export const isReservedTagKey = (key: string): boolean => {
+  const name = sanitiseLabelName(key);
+  return name.startsWith(RESERVED_LABEL_PREFIX) || name === JOB_LABEL;
+};
+
+/** Labels of the tags passing `filter`; reserved ones are left out and reported once per resource. */
+const tagLabels = (
+  resource: string,
+  tags: readonly Tag[],
+  filter: KeyFilter,
+  priority: LabelPriority,
+  report: Report,
+): Label[] => {
+  const labels: Label[] = [];
+  for (const tag of tags) {
+    if (!filter(tag.key)) continue;
+    if (!isReservedTagKey(tag.key)) {
+      labels.push({ name: tag.key, value: tag.value, priority });
+      continue;
+    }
+    const id = `${resource} ${tag.key}`;
+    if (report.reported.has(id)) continue;
+    report.reported.add(id);
+    report.dropped[DroppedLabelReason.ReservedName] += 1;
+    report.warnings.push({
+      message: 'Tag left out: its label name is reserved for Prometheus',
+      data: { resource, tag: tag.key, reason: DroppedLabelReason.ReservedName },
+    });
+  }
+  return labels;
+};
 
 const extraLabels = (config: DiscoveryConfig): Label[] =>
   config.extraPrometheusLabels
@@ -61,21 +106,30 @@ const sourceLabels = (
   enrichment: Enrichment | undefined,
   extras: readonly Label[],
   filters: TagFilters,
+  report: Report,
 ): readonly Label[] =>
   addLabels(
     [],
     [
       ...extras,
-      ...tagLabels(task.tags, filters.task, LabelPriority.TaskTag),
-      ...tagLabels(service.tags, filters.service, LabelPriority.ServiceTag),
+      ...tagLabels(task.arn, task.tags, filters.task, LabelPriority.TaskTag, report),
+      ...tagLabels(service.arn, service.tags, filters.service, LabelPriority.ServiceTag, report),
       ...(enrichment === undefined
         ? []
         : [
-            ...tagLabels(enrichment.service.tags, filters.cloudMapService, LabelPriority.CloudMapServiceTag),
             ...tagLabels(
+              enrichment.service.arn,
+              enrichment.service.tags,
+              filters.cloudMapService,
+              LabelPriority.CloudMapServiceTag,
+              report,
+            ),
+            ...tagLabels(
+              enrichment.namespace.arn,
               enrichment.namespace.tags,
               filters.cloudMapNamespace,
               LabelPriority.CloudMapNamespaceTag,
+              report,
             ),
           ]),
     ],
@@ -115,7 +169,60 @@ type Context = {
   readonly config: DiscoveryConfig;
   readonly filters: TagFilters;
   readonly extras: readonly Label[];
+  readonly report: Report;
 };
+
+/** Where a task sits, for warnings. */
+type Place = { readonly cluster: string; readonly service: string; readonly task: string };
+
+const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+/** The labels whose value fits the bound; the others are reported and counted. */
+const boundedLabels = (labels: readonly Label[], place: Place, report: Report): readonly Label[] =>
+  labels.filter((label) => {
+    const bytes = utf8Bytes(label.value);
+    if (bytes <= MAX_LABEL_VALUE_BYTES) return true;
+    report.dropped[DroppedLabelReason.OversizedValue] += 1;
+    report.warnings.push({
+      message: 'Label left out: its value is over 16 KiB',
+      // At least; relabelling stops expanding a value once it is over the bound.
+      data: { ...place, label: label.name, bytes, reason: DroppedLabelReason.OversizedValue },
+    });
+    return false;
+  });
+
+/** `_A` → `a`, `-Ecs` → `ecs`: the group key as a `scrape_target_name` (docs/decisions.md). */
+export const groupKeyName = (key: string): string => {
+  const lower = key.toLowerCase();
+  return lower.replace(/^[_-]+|[_-]+$/g, '') || lower;
+};
+
+/** The labels Prometheus stores for a target (it drops every `__*` label after relabelling). */
+const storedIdentity = (group: TargetGroup): string =>
+  JSON.stringify(Object.entries(group.labels).filter(([name]) => !name.startsWith(RESERVED_LABEL_PREFIX)));
+
+/**
+ * Target groups of a task whose stored labels would be identical get distinct series: each unnamed
+ * suffixed group in such a collision is named after its key. The unsuffixed group keeps no name, so
+ * the usual "main port plus a named exporter" fleet keeps its series (docs/decisions.md).
+ */
+const distinctGroups = (
+  address: string,
+  groups: readonly ScrapeGroup[],
+  labels: readonly Label[],
+): readonly TargetGroup[] => {
+  const built = groups.map((group) => makeTargetGroup(address, group, labels));
+  if (built.length < 2) return built;
+  const counts = new Map<string, number>();
+  for (const identity of built.map(storedIdentity)) counts.set(identity, (counts.get(identity) ?? 0) + 1);
+  return built.map((target, index) => {
+    const group = groups[index]!;
+    if (group.name !== '' || group.key === '' || counts.get(storedIdentity(target))! < 2) return target;
+    return makeTargetGroup(address, { ...group, name: groupKeyName(group.key) }, labels);
+  });
+};
+
+type TaskOutcome = { readonly groups: readonly TargetGroup[]; readonly skip?: SkipReason };
 
 const taskTargets = (
   cluster: Cluster,
@@ -123,19 +230,28 @@ const taskTargets = (
   task: Task,
   enrichment: Enrichment | undefined,
   context: Context,
-): readonly TargetGroup[] | SkipReason => {
-  if (!isRunning(task)) return SkipReason.NotRunning;
+): TaskOutcome => {
+  if (!isRunning(task)) return { groups: [], skip: SkipReason.NotRunning };
   // The collector already resolved ENI then container interfaces; without either, skip (never ":port").
   const address = task.ipv4?.trim() ?? '';
-  if (address === '') return SkipReason.NoAddress;
-  const merged = sourceLabels(task, service, enrichment, context.extras, context.filters);
-  const { groups, labels } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
-  if (groups.length === 0) return SkipReason.NoPort;
+  if (address === '') return { groups: [], skip: SkipReason.NoAddress };
+  const { report } = context;
+  const merged = sourceLabels(task, service, enrichment, context.extras, context.filters, report);
+  const { groups, labels, badPorts } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
+  const place: Place = { cluster: cluster.name, service: service.name, task: task.arn };
+  for (const bad of badPorts) {
+    report.warnings.push({
+      message: 'Scrape group left out: its port is not a decimal 1..65535',
+      data: { ...place, tag: bad.tag, value: bad.value, reason: SkipReason.BadPort },
+    });
+  }
+  const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
+  if (groups.length === 0) return { groups: [], skip };
   const withSystem = addLabels(labels, systemLabels(cluster, service, task, address, enrichment));
   const final = removeTemporaryLabels(
     applyRelabelConfigurations(withSystem, context.config.relabelConfigurations),
   );
-  return groups.map((group) => makeTargetGroup(address, group, final));
+  return { groups: distinctGroups(address, groups, boundedLabels(final, place, report)), skip };
 };
 
 /**
@@ -153,6 +269,11 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       cloudMapNamespace: compileGlobs(config.cloudMapNamespaceTags),
     },
     extras: extraLabels(config),
+    report: {
+      warnings: [],
+      dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
+      reported: new Set(),
+    },
   };
   const namespaceOf = new Map<CloudMapService, Namespace>();
   for (const namespace of snapshot.namespaces) {
@@ -163,6 +284,7 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     [SkipReason.NotRunning]: 0,
     [SkipReason.NoAddress]: 0,
     [SkipReason.NoPort]: 0,
+    [SkipReason.BadPort]: 0,
   };
   const groups: TargetGroup[] = [];
   for (const cluster of snapshot.clusters) {
@@ -172,10 +294,11 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
       for (const task of service.tasks) {
         const outcome = taskTargets(cluster, service, task, enrichment, context);
-        if (typeof outcome === 'string') skipped[outcome] += 1;
-        else groups.push(...outcome);
+        if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
+        groups.push(...outcome.groups);
       }
     }
   }
-  return { groups, skipped };
+  const { warnings, dropped } = context.report;
+  return { groups, skipped, droppedLabels: dropped, warnings };
 };

@@ -66,5 +66,18 @@ export type FixedLabel = (typeof FixedLabel)[keyof typeof FixedLabel];
  */
 export const TEMPORARY_LABEL_PREFIX = '_tmp';
 
+/**
+ * Prometheus reserves names starting with `__` for itself (`__address__`, `__scheme__`,
+ * `__param_*`, `__scrape_interval__`, …) and sets `job` from its configuration: a label an AWS
+ * tag produces must be neither, or whoever may tag a task steers the scrape (docs/decisions.md,
+ * "Hostile input (issue 10)"). Only the service's own labels start with `__`.
+ */
+export const RESERVED_LABEL_PREFIX = '__';
+/** The job label; case-sensitive like every Prometheus name (`JOB` is an ordinary label). */
+export const JOB_LABEL = 'job';
+
+/** A label value longer than this (UTF-8 bytes, after relabelling) is left out with a warning. */
+export const MAX_LABEL_VALUE_BYTES = 16 * 1024;
+
 /** Scrape path of a group without a (non-blank) `<prefix>PATH*` tag. */
 export const DEFAULT_METRICS_PATH = '/metrics';

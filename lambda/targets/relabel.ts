@@ -4,10 +4,33 @@
  */
 import type { KeyValue } from '../config/types.ts';
 import { addLabel, findLabel, type Label, LabelPriority } from './label-set.ts';
-import { TEMPORARY_LABEL_PREFIX } from './labels.ts';
+import { MAX_LABEL_VALUE_BYTES, TEMPORARY_LABEL_PREFIX } from './labels.ts';
 
 // `{{name}}`, name = one or more ASCII word characters (no `u` flag: `\w` stays ASCII).
 const TOKEN = /\{\{(\w+)\}\}/g;
+
+// Longer than this many UTF-16 code units is certainly over the byte bound (a code unit is at least
+// one UTF-8 byte), so expansion can stop there.
+const EXPANSION_LIMIT = MAX_LABEL_VALUE_BYTES + 1;
+
+/**
+ * `pattern` with its tokens replaced, but never longer than `EXPANSION_LIMIT` code units: a chain
+ * like `a={{a}}{{a}}` repeated 32 times would otherwise need 2^32 times the first value. A value cut
+ * at the limit is over the bound, so the builder drops it with a warning (docs/decisions.md,
+ * "Hostile input (issue 10)"). Tokens match case-insensitively and are replaced however they were
+ * written (the original only substituted lower-case spellings); values are inserted literally.
+ */
+const expand = (pattern: string, labels: readonly Label[]): string => {
+  let value = '';
+  let from = 0;
+  for (const match of pattern.matchAll(TOKEN)) {
+    value += pattern.slice(from, match.index) + findLabel(labels, match[1]!)!.value;
+    from = match.index + match[0].length;
+    if (value.length > EXPANSION_LIMIT) return value.slice(0, EXPANSION_LIMIT);
+  }
+  value += pattern.slice(from);
+  return value.length > EXPANSION_LIMIT ? value.slice(0, EXPANSION_LIMIT) : value;
+};
 
 const applyOne = (labels: readonly Label[], config: KeyValue): readonly Label[] => {
   const target = config.key.trim();
@@ -17,9 +40,7 @@ const applyOne = (labels: readonly Label[], config: KeyValue): readonly Label[] 
   // A token naming no label skips the whole config (the label is neither created nor changed).
   // System labels always exist, possibly empty, so they never skip.
   if (tokens.some((token) => findLabel(labels, token) === undefined)) return labels;
-  // Tokens match case-insensitively and are replaced however they were written (the original only
-  // substituted lower-case spellings). A replacer function keeps `$` in values literal.
-  const value = pattern.replace(TOKEN, (_token, name: string) => findLabel(labels, name)!.value);
+  const value = expand(pattern, labels);
   // Static patterns (no token) are allowed for any target, not only `_tmp*` (a fix), so the
   // documented `a=1;a={{a}}-2` gives `a=1-2`.
   return addLabel(labels, { name: target, value, priority: LabelPriority.Relabel });

@@ -22,43 +22,53 @@ type Kind = (typeof Kind)[keyof typeof Kind];
 const KINDS: readonly Kind[] = [Kind.Port, Kind.Path, Kind.Name];
 
 const MAX_PORT = 65_535;
-// The original parsed an unsigned 16-bit integer: surrounding whitespace and a sign tolerated.
-const PORT_PATTERN = /^[+-]?[0-9]+$/;
+// Decimal digits only, no leading zero: `0`, `+80`, `0x50`, ` 80`, `8080.0` and `080` are all
+// rejected (docs/decisions.md, "Hostile input (issue 10)"; the original also took signs and spaces).
+const PORT_PATTERN = /^[1-9][0-9]{0,4}$/;
 
-/** The port of a `<prefix>PORT*` value, or `undefined` when it is not an integer in 0..65535. */
+/** The port of a `<prefix>PORT*` value, or `undefined` when it is not a decimal 1..65535. */
 export const parsePort = (value: string): number | undefined => {
-  const trimmed = value.trim();
-  if (!PORT_PATTERN.test(trimmed)) return undefined;
-  const port = Number(trimmed);
-  // `-0` is accepted as 0, like the original; `+ 0` turns it into a plain 0.
-  return port >= 0 && port <= MAX_PORT ? port + 0 : undefined;
+  if (!PORT_PATTERN.test(value)) return undefined;
+  const port = Number(value);
+  return port <= MAX_PORT ? port : undefined;
 };
 
 const ordinal = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-type Member = { readonly key: string; readonly kind: Kind; readonly value: string };
+type Member = { readonly key: string; readonly kind: Kind; readonly label: Label };
 
 const classify = (label: Label, prefix: string): Member | undefined => {
   for (const kind of KINDS) {
     const start = `${prefix}${kind}`;
-    // Case-sensitive, like the original's anchored regular expression.
-    if (label.name.startsWith(start))
-      return { key: label.name.slice(start.length), kind, value: label.value };
+    // Case-insensitive (`METRICS_port_X` is group `_X`'s port), like the label set's one label per
+    // case-insensitive name; the prefix is ASCII, so comparing the lower-cased head is exact.
+    if (label.name.slice(0, start.length).toLowerCase() === start.toLowerCase())
+      return { key: label.name.slice(start.length), kind, label };
   }
   return undefined;
 };
 
+/** A `<prefix>PORT*` tag whose non-blank value is not a port: its group is left out. */
+export type BadPort = { readonly tag: string; readonly value: string };
+
 /**
  * Splits the merged labels of a task into its scrape groups and the remaining labels. Every
  * port/path/name label is removed, even when its group is dropped for a missing or invalid port.
- * Groups are ordered by key, ordinal: the unsuffixed group (key `''`) first, then `_1`, `_A`, `_ECS`, …
- * — deterministic, and the unsuffixed (main) endpoint comes first as users write it first.
+ * Group keys compare case-insensitively (`METRICS_PORT_x` and `METRICS_PATH_X` are one group); two
+ * tags differing only in case never both arrive here, the label set kept the later one (AWS order).
+ * Groups are ordered by lower-cased key, ordinal: the unsuffixed group (key `''`) first, then `_1`,
+ * `_a`, `_ecs`, … — deterministic, and the unsuffixed (main) endpoint comes first as users write it.
+ * A blank port value counts as no port tag; a non-blank invalid one is reported in `badPorts`.
  */
 export const extractScrapeGroups = (
   labels: readonly Label[],
   prefix: string,
-): { readonly groups: readonly ScrapeGroup[]; readonly labels: readonly Label[] } => {
-  const members = new Map<string, Map<Kind, string>>();
+): {
+  readonly groups: readonly ScrapeGroup[];
+  readonly labels: readonly Label[];
+  readonly badPorts: readonly BadPort[];
+} => {
+  const members = new Map<string, { key: string; kinds: Map<Kind, Label> }>();
   const rest: Label[] = [];
   for (const label of labels) {
     const member = classify(label, prefix);
@@ -66,18 +76,27 @@ export const extractScrapeGroups = (
       rest.push(label);
       continue;
     }
-    const group = members.get(member.key) ?? new Map<Kind, string>();
+    const id = member.key.toLowerCase();
+    const group = members.get(id) ?? { key: member.key, kinds: new Map<Kind, Label>() };
     // The label set holds one label per case-insensitive name, so each kind occurs once per key.
-    group.set(member.kind, member.value);
-    members.set(member.key, group);
+    group.kinds.set(member.kind, member.label);
+    // The port tag's spelling names the group (it is the one that must exist).
+    if (member.kind === Kind.Port) group.key = member.key;
+    members.set(id, group);
   }
   const groups: ScrapeGroup[] = [];
-  for (const key of [...members.keys()].sort(ordinal)) {
-    const group = members.get(key)!;
-    const port = parsePort(group.get(Kind.Port) ?? '');
-    if (port === undefined) continue;
-    const path = group.get(Kind.Path) ?? '';
-    const name = group.get(Kind.Name) ?? '';
+  const badPorts: BadPort[] = [];
+  for (const id of [...members.keys()].sort(ordinal)) {
+    const { key, kinds } = members.get(id)!;
+    const portLabel = kinds.get(Kind.Port);
+    if (portLabel === undefined || portLabel.value.trim() === '') continue;
+    const port = parsePort(portLabel.value);
+    if (port === undefined) {
+      badPorts.push({ tag: portLabel.name, value: portLabel.value });
+      continue;
+    }
+    const path = kinds.get(Kind.Path)?.value ?? '';
+    const name = kinds.get(Kind.Name)?.value ?? '';
     groups.push({
       key,
       port,
@@ -85,5 +104,5 @@ export const extractScrapeGroups = (
       name: name.trim() === '' ? '' : name,
     });
   }
-  return { groups, labels: rest };
+  return { groups, labels: rest, badPorts };
 };

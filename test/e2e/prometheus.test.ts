@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,15 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../../example/demo.ts';
 import type { DemoTarget } from '../../example/demo-fleet.ts';
+import type { Warning } from '../../lambda/aws/call-context.ts';
+import { createAwsClients } from '../../lambda/aws/clients.ts';
+import { loadConfig } from '../../lambda/config/load.ts';
+import { createDiscover } from '../../lambda/discover.ts';
+import { createApp } from '../../lambda/http/app.ts';
+import { readTokenSecret } from '../../lambda/http/token-source.ts';
+import { createLogger } from '../../lambda/log.ts';
+import { type RunningServer, startServer } from '../../lambda/server.ts';
+import { type AwsDouble, defineFleet, startAwsDouble } from '../aws-double/index.ts';
 import {
   installAwsLambdaGlobal,
   invokeStreaming,
@@ -260,6 +270,132 @@ describe.skipIf(!hasPrometheus)('a real Prometheus with http_sd_configs against 
     // Assess
     expect(failures).toEqual([0]);
   });
+});
+
+/** The tags of issue 10 that used to steer Prometheus; none may reach it (docs/decisions.md). */
+const HOSTILE_TAGS = {
+  __scheme__: 'https',
+  __param_module: 'evil',
+  __scrape_interval__: '1s',
+  __scrape_timeout__: '1s',
+  job: 'hijacked',
+  __address__: '1.2.3.4:1',
+} as const;
+const HOSTILE_IP = '127.0.0.51';
+const HOSTILE_JOB = 'hostile-check';
+
+describe.skipIf(!hasPrometheus)('a real Prometheus scraping a task with hostile tags', () => {
+  // Its own fleet, double, exporter, http_sd server and Prometheus: the demo fleet stays as README shows it.
+  let double: AwsDouble;
+  let exporter: ReturnType<typeof createHttpServer>;
+  let server: RunningServer;
+  let prometheus: ChildProcess | undefined;
+  let api: string;
+  let exporterPort: number;
+  const warnings: Warning[] = [];
+
+  beforeAll(async () => {
+    exporterPort = await freePort();
+    double = await startAwsDouble(
+      defineFleet({
+        clusters: [
+          {
+            name: 'hostile',
+            services: [
+              {
+                name: 'evil',
+                tags: { METRICS_PORT: String(exporterPort) },
+                tasks: [{ ip: HOSTILE_IP, tags: HOSTILE_TAGS }],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    exporter = createHttpServer((request, response) => {
+      const ok = request.url === '/metrics';
+      response.writeHead(ok ? 200 : 404, { 'Content-Type': 'text/plain; version=0.0.4' });
+      response.end(ok ? 'hostile_demo_up 1\n' : 'not found\n');
+    });
+    await new Promise<void>((done) => exporter.listen(exporterPort, HOSTILE_IP, () => done()));
+    const env = { DiscoveryOptions__EcsClusters: 'hostile', DiscoveryOptions__CacheTtlSeconds: '1' };
+    const logger = createLogger();
+    // Clients pointed at this double explicitly: process.env points the SDK at the demo's double.
+    const clients = createAwsClients({ endpoint: double.endpoint, region: double.region });
+    const app = createApp({
+      loadConfig: () => loadConfig(env),
+      createDiscover: (config) => createDiscover(config, { clients, onWarning: (w) => warnings.push(w) }),
+      logger,
+      readSecret: readTokenSecret,
+    });
+    server = await startServer({ port: 0, app, logger });
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    const config = join(scratch, 'prometheus-hostile.yml');
+    await writeFile(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 2s',
+        '  scrape_timeout: 1500ms',
+        'scrape_configs:',
+        `  - job_name: ${HOSTILE_JOB}`,
+        '    http_sd_configs:',
+        `      - url: ${server.url}/prometheus-targets`,
+        '        refresh_interval: 2s',
+        '',
+      ].join('\n'),
+    );
+    prometheus = spawn(
+      'prometheus',
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${join(scratch, 'tsdb-hostile')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      { stdio: 'ignore' },
+    );
+  });
+
+  afterAll(async () => {
+    await stopProcess(prometheus);
+    await server?.close();
+    if (exporter !== undefined) await new Promise<void>((done) => exporter.close(() => done()));
+    await double?.close();
+  });
+
+  it('scrapes it at its plain http://<ip>:<port>/metrics URL with the configured job, healthy', async () => {
+    // Prepare: wait until Prometheus has scraped the target once (bounded).
+    type Target = ActiveTarget & {
+      readonly discoveredLabels: Record<string, string>;
+      readonly scrapeInterval: string;
+      readonly scrapeTimeout: string;
+    };
+    const target = await waitFor(
+      async () => {
+        const response = await fetch(`${api}/api/v1/targets?state=active`);
+        const body = (await response.json()) as { data: { activeTargets: Target[] } };
+        const [only] = body.data.activeTargets;
+        return body.data.activeTargets.length === 1 && only?.health === 'up' ? only : undefined;
+      },
+      40_000,
+      'the hostile-tagged target up',
+    );
+
+    // Assess
+    expect(target.scrapeUrl).toBe(`http://${HOSTILE_IP}:${exporterPort}/metrics`);
+    expect([target.labels.job, target.labels.instance, target.lastError]).toEqual([
+      HOSTILE_JOB,
+      HOSTILE_IP,
+      '',
+    ]);
+    expect([target.scrapeInterval, target.scrapeTimeout]).toEqual(['2s', '1s500ms']);
+    expect(Object.keys(target.discoveredLabels).filter((name) => name.startsWith('__param_'))).toEqual([]);
+    expect(target.discoveredLabels.__address__).toBe(`${HOSTILE_IP}:${exporterPort}`);
+    expect(warnings.filter((w) => w.data.reason === 'reserved_name').map((w) => w.data.tag)).toEqual(
+      expect.arrayContaining(Object.keys(HOSTILE_TAGS)),
+    );
+  }, 60_000);
 });
 
 describe('the bundled Lambda artifact of cdk synth', () => {

@@ -36,6 +36,14 @@ const awkwardKey = fc.oneof(
     'in.stance',
     '__metrics_path__',
     '__address__',
+    '__scheme__',
+    '__param_module',
+    '-_scrape_interval__',
+    'job',
+    'JOB',
+    'METRICS_port_X',
+    'METRICS_PORT_A',
+    'METRICS_PORT_B',
     'aws:cloudformation:stack-name',
     'aws:ecs:serviceName',
     'app.kubernetes.io/name',
@@ -293,6 +301,25 @@ describe('buildTargets over random snapshots', () => {
           expect(`${group.labels.instance}:`).toBe(group.targets[0].replace(/\d+$/, ''));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('never emits a __* label other than the service’s own, nor job, and only ports 1..65535', () => {
+    const own = /^__(?:metrics_path__$|meta_ecs_|meta_cloudmap_)/;
+    fc.assert(
+      fc.property(snapshot, configuration, (inventory, config) => {
+        // Act
+        const { groups } = buildTargets(inventory, config);
+        // Assess
+        for (const group of groups) {
+          const names = Object.keys(group.labels);
+          expect(names.filter((name) => name.startsWith('__') && !own.test(name))).toEqual([]);
+          expect(names).not.toContain('job');
+          const port = Number(group.targets[0].slice(group.targets[0].lastIndexOf(':') + 1));
+          expect(port >= 1 && port <= 65_535).toBe(true);
+        }
+      }),
+      { numRuns: 250 },
     );
   });
 

@@ -61,7 +61,7 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
         `"scrape_target_name":"ecs-exporter",${system}}}` +
         ']',
     );
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0 });
+    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 0 });
   });
 
   it('gives the same label objects with fixed labels first', () => {
@@ -179,7 +179,7 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0 });
+    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 0 });
   });
 
   it('variation: without any METRICS_ tag the task is skipped for no port and the body is []', () => {
@@ -191,7 +191,7 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 1 });
+    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 1, bad_port: 0 });
   });
 
   it('variation: METRICS_PORT=abc drops that group only', () => {
@@ -224,7 +224,7 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(result.groups).toHaveLength(row.targets);
-    expect(result.skipped).toEqual({ not_running: row.notRunning, no_address: 0, no_port: 0 });
+    expect(result.skipped).toEqual({ not_running: row.notRunning, no_address: 0, no_port: 0, bad_port: 0 });
   });
 
   it.each([
@@ -237,7 +237,7 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 1, no_port: 0 });
+    expect(result.skipped).toEqual({ not_running: 0, no_address: 1, no_port: 0, bad_port: 0 });
   });
 });
 
@@ -339,11 +339,11 @@ describe('buildTargets: scrape groups across levels', () => {
       targets: ['10.0.0.5:9100'],
     },
     {
-      case: 'a lower-case task metrics_port evicts the service METRICS_PORT and matches nothing (original quirk)',
+      case: 'a lower-case task metrics_port wins over the service METRICS_PORT (prefix detection ignores case)',
       taskTags: { metrics_port: '9000' },
       serviceTags: { METRICS_PORT: '8080' },
       extra: [],
-      targets: [],
+      targets: ['10.0.0.5:9000'],
     },
   ])('$case', ({ taskTags, serviceTags, extra, targets }) => {
     // Act
@@ -558,7 +558,8 @@ describe('buildTargets: tag-key filters', () => {
       taskKeep: '1',
       team_a: '1',
     };
-    expect(labels).toEqual([expected, expected]);
+    // The two groups would store identical labels, so the suffixed one is named after its key.
+    expect(labels).toEqual([expected, { ...expected, scrape_target_name: 'ns' }]);
     expect(
       buildTargets(snapshot([cluster('c1', [web])], [ns]), configuration).groups.map((g) => g.targets[0]),
     ).toEqual(['10.0.0.5:80', '10.0.0.5:7000']);
@@ -572,7 +573,6 @@ describe('buildTargets: names, values and fixed labels (docs/decisions.md "Rende
     { tag: 'Owner Name', label: 'Owner_Name' },
     { tag: '9lives', label: '_9lives' },
     { tag: 'é', label: '_' },
-    { tag: '__proto__', label: '__proto__' },
   ])('the tag key $tag becomes the label $label', ({ tag, label }) => {
     // Act
     const labels = labelsOf(oneTask({ METRICS_PORT: '80', [tag]: 'v' }));
@@ -770,6 +770,7 @@ describe('buildTargets: order and determinism', () => {
         task({ arn: taskArn('c1', 'a'), lastStatus: 'STOPPING', desiredStatus: 'STOPPED' }),
         task({ arn: taskArn('c1', 'b'), ipv4: undefined }),
         task({ arn: taskArn('c1', 'c'), tags: tags({ METRICS_PORT: 'none' }) }),
+        task({ arn: taskArn('c1', 'f'), tags: tags({ METRICS_PORT: '' }) }),
         task({ arn: taskArn('c1', 'd'), ipv4: undefined, lastStatus: 'PROVISIONING' }),
         task({ arn: taskArn('c1', 'e') }),
       ],
@@ -780,7 +781,7 @@ describe('buildTargets: order and determinism', () => {
 
     // Assess
     expect(result.groups.map((group) => group.labels._sys_ecs_task)).toEqual([taskArn('c1', 'e')]);
-    expect(result.skipped).toEqual({ not_running: 2, no_address: 1, no_port: 1 });
+    expect(result.skipped).toEqual({ not_running: 2, no_address: 1, no_port: 1, bad_port: 1 });
   });
 });
 

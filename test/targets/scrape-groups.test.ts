@@ -11,12 +11,17 @@ const taskTags = (record: Record<string, string>): readonly Label[] =>
 describe('parsePort', () => {
   it.each([
     ['8080', 8080],
-    [' 8080 ', 8080],
-    ['+80', 80],
-    ['080', 80],
-    ['0', 0],
-    ['-0', 0],
+    ['1', 1],
     ['65535', 65535],
+    [' 8080 ', undefined],
+    ['8080 ', undefined],
+    ['+80', undefined],
+    ['080', undefined],
+    ['0', undefined],
+    ['-0', undefined],
+    ['00', undefined],
+    ['８０', undefined],
+    ['8080.0', undefined],
     ['65536', undefined],
     ['-1', undefined],
     ['abc', undefined],
@@ -94,9 +99,22 @@ describe('extractScrapeGroups', () => {
       expected: [{ key: '', port: 8080, path: '/metrics', name: '' }],
     },
     {
-      case: 'the prefix is case-sensitive',
-      tags: { metrics_port: '8080' },
-      expected: [],
+      case: 'the prefix is case-insensitive',
+      tags: { metrics_port: '8080', Metrics_Path: '/m', METRICS_port_X: '9100', metrics_NAME_x: 'x' },
+      expected: [
+        { key: '', port: 8080, path: '/m', name: '' },
+        { key: '_X', port: 9100, path: '/metrics', name: 'x' },
+      ],
+    },
+    {
+      case: 'of two port tags differing only in case the later one (AWS order) wins',
+      tags: { METRICS_PORT_X: '8101', METRICS_port_X: '8102' },
+      expected: [{ key: '_X', port: 8102, path: '/metrics', name: '' }],
+    },
+    {
+      case: 'a blank port is no port; an invalid one leaves its group out',
+      tags: { METRICS_PORT: '  ', METRICS_PORT_A: '0', METRICS_PORT_B: '9002' },
+      expected: [{ key: '_B', port: 9002, path: '/metrics', name: '' }],
     },
   ])('$case', ({ tags, expected }) => {
     // Act
