@@ -85,6 +85,8 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     awsMaxConcurrency: read('awsMaxConcurrency'),
     bearerToken: read('bearerToken'),
     bearerTokenSecret: read('bearerTokenSecret'),
+    snapshotBucket: read('snapshotBucket'),
+    snapshotKey: read('snapshotKey'),
   };
 
   // Original §2.3 rule 1, on the parsed lists: `EcsClusters=";"` names nothing.

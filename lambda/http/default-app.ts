@@ -5,6 +5,9 @@
 import { type Environment, loadConfig, unknownOptionVariables } from '../config/load.ts';
 import { createDiscover } from '../discover.ts';
 import { createLogger, type Log } from '../log.ts';
+import { createS3Client } from '../snapshot/s3-client.ts';
+import { createSnapshotSource } from '../snapshot/serving-source.ts';
+import { createSnapshotStore } from '../snapshot/store.ts';
 import { type App, createApp } from './app.ts';
 import { readTokenSecret } from './token-source.ts';
 
@@ -18,5 +21,17 @@ export const createDefaultApp = (env: Environment = process.env, logger: Log = c
       createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
     logger,
     readSecret: readTokenSecret,
+    // Snapshot mode (decisions.md, "One refresh per fleet (issue 13)"): serve what the refresher wrote.
+    createResultSource: (config) =>
+      config.snapshotBucket === undefined
+        ? undefined
+        : createSnapshotSource({
+            store: createSnapshotStore(createS3Client(), {
+              bucket: config.snapshotBucket,
+              key: config.snapshotKey,
+            }),
+            config,
+            logger,
+          }),
   });
 };

@@ -25,6 +25,8 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__AwsMaxConcurrency', '8'],
       ['DiscoveryOptions__BearerToken', ''],
       ['DiscoveryOptions__BearerTokenSecret', ''],
+      ['DiscoveryOptions__SnapshotBucket', ''],
+      ['DiscoveryOptions__SnapshotKey', 'prometheus-targets.json'],
     ]);
   });
 

@@ -35,6 +35,8 @@ export const config = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfi
   awsMaxConcurrency: 8,
   bearerToken: undefined,
   bearerTokenSecret: undefined,
+  snapshotBucket: undefined,
+  snapshotKey: 'prometheus-targets.json',
   mode: 'clusters',
   ...overrides,
 });
