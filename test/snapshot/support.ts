@@ -4,8 +4,10 @@
  */
 import { loadConfig } from '../../lambda/config/load.ts';
 import type { DiscoveryConfig } from '../../lambda/config/types.ts';
+import { type App, createApp } from '../../lambda/http/app.ts';
 import { createRefresher } from '../../lambda/snapshot/refresher.ts';
 import { createS3Client } from '../../lambda/snapshot/s3-client.ts';
+import { createSnapshotSource } from '../../lambda/snapshot/serving-source.ts';
 import { createSnapshotStore } from '../../lambda/snapshot/store.ts';
 import {
   type AwsDouble,
@@ -50,8 +52,14 @@ export const withWebTasks = (count: number): FleetSpec => ({
 
 export type SnapshotWorld = Awaited<ReturnType<typeof startSnapshotWorld>>;
 
-export const startSnapshotWorld = async (spec: FleetSpec = WEB_FLEET, env: Record<string, string> = {}) => {
-  const clock = manualClock();
+/** A clock the world runs on: the manual test clock, or the wall clock for the demo. */
+export type WorldClock = { readonly now: () => number; readonly advanceSeconds: (seconds: number) => void };
+
+export const startSnapshotWorld = async (
+  spec: FleetSpec = WEB_FLEET,
+  env: Record<string, string> = {},
+  clock: WorldClock = manualClock(),
+) => {
   const double: AwsDouble = await startAwsDouble(defineFleet(spec), { now: clock.now });
   double.s3.createBucket(BUCKET);
   const clients = makeClients(double, { maxAttempts: 1 });
@@ -101,3 +109,17 @@ type Group = { targets: string[]; labels: Record<string, string> };
 /** `service target` per group of an http_sd body, in body order. */
 export const targetsOf = (body: unknown): string[] =>
   (JSON.parse(String(body)) as Group[]).map((g) => `${g.labels._sys_ecs_service} ${g.targets.join(',')}`);
+
+/** The endpoint app in snapshot mode over the world's store and clock (never builds a discovery). */
+export const snapshotApp = (world: SnapshotWorld): App =>
+  createApp({
+    loadConfig: () => world.config,
+    createDiscover: () => {
+      throw new Error('snapshot mode must not build a discovery');
+    },
+    logger: world.logger,
+    readSecret: () => Promise.reject(new Error('no secret configured')),
+    now: world.clock.now,
+    createResultSource: (config) =>
+      createSnapshotSource({ store: world.store, config, logger: world.logger, now: world.clock.now }),
+  });
