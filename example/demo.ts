@@ -11,6 +11,7 @@ import { createLogger } from '../lambda/log.ts';
 import { DEFAULT_PORT, startServer } from '../lambda/server.ts';
 import { formatTable, type TargetGroup } from '../lambda/targets/index.ts';
 import { type AwsDouble, doubleEnv, startAwsDouble } from '../test/aws-double/index.ts';
+import { runEventDemo } from './demo-events.ts';
 import { DEMO_OPTIONS, DEMO_TARGETS, type DemoTarget, demoFleet } from './demo-fleet.ts';
 
 export type DemoOptions = {
@@ -188,6 +189,8 @@ const main = async (): Promise<void> => {
       '',
     ].join('\n'),
   );
+  // Snapshot mode's event path (issue 13): a task started mid-demo is served within seconds.
+  await runEventDemo((line) => process.stdout.write(line));
 };
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

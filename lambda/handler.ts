@@ -6,6 +6,10 @@
  *   InvokeMode BUFFERED. Responses are limited to 6 MB.
  * - `streamingHandler`: for a Function URL with InvokeMode RESPONSE_STREAM (what the CDK app deploys
  *   by default), so target lists over 6 MB are served whole.
+ *
+ * With `DiscoveryOptions__SnapshotBucket` set, both serve the snapshot `refreshHandler`
+ * (`refresh-handler.ts`) writes, and never call ECS or Cloud Map (decisions.md, "One refresh per
+ * fleet (issue 13)").
  */
 import { createDefaultApp } from './http/default-app.ts';
 import { createHandler, createStreamingHandler, hasStreamingRuntime } from './http/lambda-adapter.ts';

@@ -85,6 +85,8 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     awsMaxConcurrency: read('awsMaxConcurrency'),
     bearerToken: read('bearerToken'),
     bearerTokenSecret: read('bearerTokenSecret'),
+    snapshotBucket: read('snapshotBucket'),
+    snapshotKey: read('snapshotKey'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

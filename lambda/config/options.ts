@@ -163,6 +163,25 @@ const prefix = (raw: string): ParseResult<string> => {
 
 const text = (raw: string): ParseResult<string | undefined> => ok(raw.trim());
 
+// S3 general purpose bucket names: 3-63 characters, lower-case letters, digits, `.` and `-`,
+// beginning and ending with a letter or digit.
+const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+const bucketName = (raw: string): ParseResult<string | undefined> => {
+  const name = raw.trim();
+  return BUCKET_PATTERN.test(name) && !name.includes('..')
+    ? ok(name)
+    : fail('expected an S3 bucket name (3-63 lower-case letters, digits, "." or "-")');
+};
+
+// S3 keys are at most 1024 bytes of UTF-8; a leading `/` would become an empty path segment.
+const objectKey = (raw: string): ParseResult<string> => {
+  const key = raw.trim();
+  return Buffer.byteLength(key, 'utf8') <= 1024 && !key.startsWith('/')
+    ? ok(key)
+    : fail('expected an S3 object key of at most 1024 bytes, not starting with "/"');
+};
+
 const tagFilterMeaning = (resource: string) =>
   `Globs (\`*\` any run, \`?\` one character; anchored, case-sensitive) selecting which ${resource} tag keys become labels; \`<MetricsPathPortTagPrefix>*\` is always added.`;
 
@@ -364,5 +383,30 @@ export const OPTIONS: OptionTable = {
     blankIsUnset: true,
     secret: false,
     parse: text,
+  },
+  // Unset: embedded mode, each process discovers for itself (the local server, the demo and the CLI).
+  // Set: a refresher function writes one snapshot per fleet and the endpoint serves it (decisions.md,
+  // "One refresh per fleet (issue 13)").
+  snapshotBucket: {
+    name: 'SnapshotBucket',
+    default: undefined,
+    defaultText: '',
+    example: 'prometheus-sd-snapshots-123456789012',
+    meaning:
+      'S3 bucket of the snapshot the refresher writes and the endpoint serves. Unset = embedded mode (each process discovers itself).',
+    blankIsUnset: true,
+    secret: false,
+    parse: bucketName,
+  },
+  // One object per fleet; the stack gives both functions the same key.
+  snapshotKey: {
+    name: 'SnapshotKey',
+    default: 'prometheus-targets.json',
+    defaultText: 'prometheus-targets.json',
+    example: 'prod/prometheus-targets.json',
+    meaning: 'S3 object key of the snapshot inside `SnapshotBucket`.',
+    blankIsUnset: true,
+    secret: false,
+    parse: objectKey,
   },
 };

@@ -58,6 +58,13 @@ export type DiscoveryConfig = {
    * or ARN, or an SSM SecureString parameter given as `ssm:<name>` or as an SSM parameter ARN.
    */
   readonly bearerTokenSecret: string | undefined;
+  /**
+   * `SnapshotBucket`: S3 bucket of the fleet snapshot. Unset = embedded mode (each process runs
+   * discovery itself). Set = the refresher writes the snapshot and the endpoint only reads it.
+   */
+  readonly snapshotBucket: string | undefined;
+  /** `SnapshotKey`: object key of the snapshot. @default 'prometheus-targets.json' */
+  readonly snapshotKey: string;
   /** Derived from which of `ecsClusters` / `cloudMapNamespaces` are non-empty. */
   readonly mode: DiscoveryMode;
 };

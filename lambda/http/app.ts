@@ -43,6 +43,11 @@ export type AppDependencies = {
   readonly readSecret: SecretReader;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
+  /**
+   * The result source when it returns one (snapshot mode: results come from S3, `createDiscover` is
+   * not called); otherwise the per-container discovery cache over `createDiscover`. @default none
+   */
+  readonly createResultSource?: (config: DiscoveryConfig) => DiscoveryCache | undefined;
 };
 
 const ALLOW = 'GET, HEAD';
@@ -66,36 +71,40 @@ export const createApp = (deps: AppDependencies): App => {
   const log = deps.logger;
   const metrics = createMetrics();
 
+  const refreshWith =
+    (discover: Discover) =>
+    async (requestId: string): Promise<DiscoveryResult> => {
+      const startedAt = now();
+      try {
+        const result = await discover();
+        metrics.refreshSucceeded(result);
+        log.info('discovery refreshed', {
+          requestId,
+          durationMs: result.durationMs,
+          targetGroups: result.targetCount,
+          awsCalls: result.awsCalls,
+          skippedTasks: result.skipped,
+        });
+        return result;
+      } catch (error) {
+        const durationMs = now() - startedAt;
+        metrics.refreshFailed(error, durationMs);
+        log.error('discovery refresh failed', { requestId, durationMs, error: errorFields(error) });
+        throw error;
+      }
+    };
+
   const setup = ((): Setup => {
     try {
       const config = deps.loadConfig();
-      const discover = deps.createDiscover(config);
-      const refresh = async (requestId: string): Promise<DiscoveryResult> => {
-        const startedAt = now();
-        try {
-          const result = await discover();
-          metrics.refreshSucceeded(result);
-          log.info('discovery refreshed', {
-            requestId,
-            durationMs: result.durationMs,
-            targetGroups: result.targetCount,
-            awsCalls: result.awsCalls,
-            skippedTasks: result.skipped,
-          });
-          return result;
-        } catch (error) {
-          const durationMs = now() - startedAt;
-          metrics.refreshFailed(error, durationMs);
-          log.error('discovery refresh failed', { requestId, durationMs, error: errorFields(error) });
-          throw error;
-        }
-      };
-      const cache = createDiscoveryCache({
-        refresh,
-        ttlSeconds: config.cacheTtlSeconds,
-        staleIfErrorSeconds: config.staleIfErrorSeconds,
-        now,
-      });
+      const cache =
+        deps.createResultSource?.(config) ??
+        createDiscoveryCache({
+          refresh: refreshWith(deps.createDiscover(config)),
+          ttlSeconds: config.cacheTtlSeconds,
+          staleIfErrorSeconds: config.staleIfErrorSeconds,
+          now,
+        });
       log.info('configuration loaded', {
         mode: config.mode,
         ecsClusters: config.ecsClusters,
@@ -103,6 +112,10 @@ export const createApp = (deps: AppDependencies): App => {
         cacheTtlSeconds: config.cacheTtlSeconds,
         staleIfErrorSeconds: config.staleIfErrorSeconds,
         auth: authMode(config),
+        snapshot:
+          config.snapshotBucket === undefined
+            ? 'embedded'
+            : `s3://${config.snapshotBucket}/${config.snapshotKey}`,
       });
       return { ok: true, ready: { config, cache } };
     } catch (error) {

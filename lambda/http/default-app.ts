@@ -2,6 +2,9 @@
  * The app wired to the real configuration, discovery core, Powertools logger and secret readers.
  * Shared by the Lambda handler and the local server, so both run one code path.
  */
+
+import { createS3Client } from '../aws/s3-client.ts';
+import { createSnapshotStore } from '../aws/snapshot-store.ts';
 import {
   type Environment,
   loadConfig,
@@ -11,6 +14,7 @@ import {
 import { createDiscover } from '../discover.ts';
 import { createLogger, type Log } from '../log.ts';
 import { type App, createApp } from './app.ts';
+import { createSnapshotSource } from './snapshot-source.ts';
 import { readTokenSecret } from './token-source.ts';
 
 export const createDefaultApp = (env: Environment = process.env, logger: Log = createLogger()): App => {
@@ -23,5 +27,17 @@ export const createDefaultApp = (env: Environment = process.env, logger: Log = c
       createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
     logger,
     readSecret: readTokenSecret,
+    // Snapshot mode (decisions.md, "One refresh per fleet (issue 13)"): serve what the refresher wrote.
+    createResultSource: (config) =>
+      config.snapshotBucket === undefined
+        ? undefined
+        : createSnapshotSource({
+            store: createSnapshotStore(createS3Client(), {
+              bucket: config.snapshotBucket,
+              key: config.snapshotKey,
+            }),
+            config,
+            logger,
+          }),
   });
 };

@@ -1,6 +1,6 @@
 /**
  * The layer rule of docs/decisions.md "Layers": imports point down the data flow
- * (doors → http → discover → targets → inventory → aws → model) and never back or sideways.
+ * (doors → refresh → http → discover → targets → inventory → aws → model) and never back or sideways.
  * `config` (the option contract) and `log` are leaves that the layers may import; `targets` is the
  * pure core and may import only `model` and `config`. Reads the import statements of every file
  * under lambda/ and fails on any import the table below does not allow.
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const Layer = {
   Doors: 'doors',
+  Refresh: 'refresh',
   Http: 'http',
   Discover: 'discover',
   Targets: 'targets',
@@ -25,8 +26,9 @@ type Layer = (typeof Layer)[keyof typeof Layer];
 
 /** Which layers each layer may import (its own layer always included). */
 const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
-  doors: ['doors', 'http', 'discover', 'targets', 'inventory', 'aws', 'config', 'log', 'model'],
-  http: ['http', 'discover', 'config', 'log', 'model'],
+  doors: ['doors', 'refresh', 'http', 'discover', 'targets', 'inventory', 'aws', 'config', 'log', 'model'],
+  refresh: ['refresh', 'http', 'discover', 'targets', 'inventory', 'aws', 'config', 'log', 'model'],
+  http: ['http', 'discover', 'aws', 'config', 'log', 'model'],
   discover: ['discover', 'targets', 'inventory', 'aws', 'config', 'log', 'model'],
   targets: ['targets', 'config', 'model'],
   inventory: ['inventory', 'aws', 'config', 'log', 'model'],
@@ -42,6 +44,7 @@ const layerOf = (path: string): Layer | undefined => {
   if (top !== 'lambda' || second === undefined) return undefined;
   if (third !== undefined) {
     const folders: Record<string, Layer> = {
+      refresh: Layer.Refresh,
       http: Layer.Http,
       targets: Layer.Targets,
       inventory: Layer.Inventory,
@@ -53,6 +56,7 @@ const layerOf = (path: string): Layer | undefined => {
   }
   const files: Record<string, Layer> = {
     'handler.ts': Layer.Doors,
+    'refresh-handler.ts': Layer.Doors,
     'server.ts': Layer.Doors,
     'cli.ts': Layer.Doors,
     'discover.ts': Layer.Discover,
@@ -106,7 +110,8 @@ describe('layers: the rule itself', () => {
     { from: 'lambda/inventory/collect.ts', to: '../targets/index.ts', ok: false },
     { from: 'lambda/inventory/collect.ts', to: '../aws/ecs.ts', ok: true },
     { from: 'lambda/http/app.ts', to: '../discover.ts', ok: true },
-    { from: 'lambda/http/app.ts', to: '../aws/clients.ts', ok: false },
+    { from: 'lambda/http/app.ts', to: '../aws/clients.ts', ok: true },
+    { from: 'lambda/http/app.ts', to: '../refresh/refresher.ts', ok: false },
     { from: 'lambda/discover.ts', to: './http/app.ts', ok: false },
     { from: 'lambda/model/inventory.ts', to: '../config/types.ts', ok: false },
     { from: 'lambda/log.ts', to: './config/types.ts', ok: false },

@@ -1,7 +1,8 @@
 /**
  * The AWS API double: a loopback HTTP server speaking the AWS JSON 1.1 protocol (POST `/`, operation
  * in `X-Amz-Target`, JSON body, `application/x-amz-json-1.1` answers) for the ECS, Cloud Map,
- * Secrets Manager and SSM operations the product calls. Real SDK v3 clients talk to it through
+ * Secrets Manager and SSM operations the product calls, plus S3 objects (REST/XML, `s3.ts`) and
+ * ECS task state change events on every fleet change (`task-events.ts`). Real SDK v3 clients talk to it through
  * `endpoint`; signatures are not checked.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +22,8 @@ import type { Input } from './input.ts';
 import type { Operation } from './operations.ts';
 import { messageKeyOfTarget, resolveTarget } from './operations.ts';
 import { RawJson } from './raw-json.ts';
+import { createS3Double, isS3Request, type S3Double } from './s3.ts';
+import { type TaskStateChangeEvent, taskStateChanges } from './task-events.ts';
 
 /** Calls per operation; operations never called are absent. */
 export type CallCounts = Partial<Record<Operation, number>>;
@@ -32,6 +35,8 @@ export type AwsDoubleOptions = {
   readonly buckets?: readonly TokenBucketSpec[];
   /** @default 0 (a free port) */
   readonly port?: number;
+  /** Clock of the emitted task events' `time`, epoch ms. @default Date.now */
+  readonly now?: () => number;
 };
 
 /** One call as the double received it, for `onCall` listeners. */
@@ -70,6 +75,15 @@ export type AwsDouble = {
   readonly clearThrottling: () => void;
   /** Runs `listener` on every call before it is answered (e.g. to change the fleet mid-refresh). */
   readonly onCall: (listener: (call: DoubleCall) => void) => () => void;
+  /** S3 (path-style REST/XML) on the same endpoint: buckets, objects, call counts. */
+  readonly s3: S3Double;
+  /**
+   * `ECS Task State Change` events emitted by `setFleet`/`mutate` since the last drain, oldest
+   * first; draining empties the queue (wrap them with `toSqsEvent` for the refresher).
+   */
+  readonly drainTaskEvents: () => TaskStateChangeEvent[];
+  /** Runs `listener` on every emitted task event. */
+  readonly onTaskEvent: (listener: (event: TaskStateChangeEvent) => void) => () => void;
   readonly close: () => Promise<void>;
 };
 
@@ -81,10 +95,10 @@ const toFleet = (fleet: Fleet | FleetSpec): Fleet =>
 const increment = (counts: Map<Operation, number>, operation: Operation) =>
   counts.set(operation, (counts.get(operation) ?? 0) + 1);
 
-const readBody = async (request: IncomingMessage): Promise<string> => {
+const readBytes = async (request: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 };
 
 const send = (response: ServerResponse, status: number, body: unknown, errorType?: string) => {
@@ -116,11 +130,26 @@ export const startAwsDouble = async (
   const faulted = new Map<Operation, number>();
   let inFlight = 0;
   let peak = 0;
+  const s3 = createS3Double();
+  const clock = options.now ?? Date.now;
+  const taskVersions = new Map<string, number>();
+  let taskEvents: TaskStateChangeEvent[] = [];
+  const taskListeners = new Set<(event: TaskStateChangeEvent) => void>();
+  const replaceFleet = (next: Fleet) => {
+    const emitted = taskStateChanges(index.fleet, next, taskVersions, new Date(clock()).toISOString());
+    index = indexFleet(next);
+    taskEvents.push(...emitted);
+    for (const event of emitted) for (const listener of taskListeners) listener(event);
+  };
 
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (isS3Request(request)) {
+      s3.answer(request, response, await readBytes(request));
+      return;
+    }
     const target = request.headers['x-amz-target'];
     const targetName = Array.isArray(target) ? target[0] : target;
-    const body = await readBody(request);
+    const body = (await readBytes(request)).toString('utf8');
     const resolved = request.method === 'POST' ? resolveTarget(targetName) : undefined;
     if (!resolved) {
       sendError(
@@ -226,11 +255,17 @@ export const startAwsDouble = async (
       faulted.clear();
       peak = inFlight;
     },
-    setFleet: (next) => {
-      index = indexFleet(toFleet(next));
+    setFleet: (next) => replaceFleet(toFleet(next)),
+    mutate: (change) => replaceFleet(toFleet(change(index.fleet))),
+    s3: s3.api,
+    drainTaskEvents: () => {
+      const drained = taskEvents;
+      taskEvents = [];
+      return drained;
     },
-    mutate: (change) => {
-      index = indexFleet(toFleet(change(index.fleet)));
+    onTaskEvent: (listener) => {
+      taskListeners.add(listener);
+      return () => taskListeners.delete(listener);
     },
     inject: (spec) => {
       const fault: ActiveFault = {

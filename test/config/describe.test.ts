@@ -25,6 +25,8 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__AwsMaxConcurrency', '8'],
       ['DiscoveryOptions__BearerToken', ''],
       ['DiscoveryOptions__BearerTokenSecret', ''],
+      ['DiscoveryOptions__SnapshotBucket', ''],
+      ['DiscoveryOptions__SnapshotKey', 'prometheus-targets.json'],
     ]);
   });
 
@@ -47,7 +49,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 17);
+    expect(lines).toHaveLength(2 + 19);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

@@ -43,6 +43,8 @@ describe('loadConfig defaults', () => {
       awsMaxConcurrency: 8,
       bearerToken: undefined,
       bearerTokenSecret: undefined,
+      snapshotBucket: undefined,
+      snapshotKey: 'prometheus-targets.json',
       mode: 'clusters',
     } satisfies DiscoveryConfig);
   });
@@ -145,6 +147,8 @@ describe('loadConfig parsing', () => {
       awsMaxConcurrency: 64,
       bearerToken: undefined,
       bearerTokenSecret: 'ssm:/prometheus/token',
+      snapshotBucket: undefined,
+      snapshotKey: 'prometheus-targets.json',
       mode: 'both',
     } satisfies DiscoveryConfig);
   });
@@ -216,6 +220,8 @@ describe('loadConfig parsing', () => {
     { option: 'CacheTtlSeconds', value: '65535', expected: { cacheTtlSeconds: 65535 } },
     { option: 'CacheTtlSeconds', value: '007', expected: { cacheTtlSeconds: 7 } },
     { option: 'AwsMaxConcurrency', value: '1', expected: { awsMaxConcurrency: 1 } },
+    { option: 'SnapshotBucket', value: ' sd.snapshots-1 ', expected: { snapshotBucket: 'sd.snapshots-1' } },
+    { option: 'SnapshotKey', value: 'prod/targets.json', expected: { snapshotKey: 'prod/targets.json' } },
     { option: 'StaleIfErrorSeconds', value: '86400', expected: { staleIfErrorSeconds: 86400 } },
     { option: 'CacheTopLevelResources', value: 'True', expected: { cacheTopLevelResources: true } },
     { option: 'CacheTopLevelResources', value: ' false ', expected: { cacheTopLevelResources: false } },
@@ -326,6 +332,16 @@ describe('loadConfig validation', () => {
     {
       options: { EcsClusters: 'c', AwsMaxConcurrency: '0' },
       expected: 'DiscoveryOptions__AwsMaxConcurrency="0" is invalid: expected an integer from 1 to 64',
+    },
+    {
+      options: { EcsClusters: 'c', SnapshotBucket: 'My_Bucket' },
+      expected:
+        'DiscoveryOptions__SnapshotBucket="My_Bucket" is invalid: expected an S3 bucket name (3-63 lower-case letters, digits, "." or "-")',
+    },
+    {
+      options: { EcsClusters: 'c', SnapshotKey: '/targets.json' },
+      expected:
+        'DiscoveryOptions__SnapshotKey="/targets.json" is invalid: expected an S3 object key of at most 1024 bytes, not starting with "/"',
     },
     {
       options: { EcsClusters: 'c', AwsMaxConcurrency: '65' },

@@ -25,6 +25,8 @@ export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryC
   awsMaxConcurrency: 8,
   bearerToken: undefined,
   bearerTokenSecret: undefined,
+  snapshotBucket: undefined,
+  snapshotKey: 'prometheus-targets.json',
   mode: DiscoveryMode.Clusters,
   ...overrides,
 });

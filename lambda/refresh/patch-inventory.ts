@@ -1,0 +1,77 @@
+/**
+ * Applies re-read tasks to a stored inventory (pure). A task joins a service the inventory already
+ * holds; a task of a service the inventory does not hold is ignored until the next full reconcile
+ * (decisions.md, "One refresh per fleet (issue 13)").
+ */
+import type { TaskRecord } from '../aws/ecs.ts';
+import type { InventorySnapshot, Task } from '../model/inventory.ts';
+import type { TaskChange } from './task-events.ts';
+
+const byArn = (a: Task, b: Task) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+
+const serviceKey = (clusterArn: string, group: string) => `${clusterArn}|${group}`;
+
+/** Whether a change can affect the inventory: its task is held, or its service is. */
+export const relevantTo = (inventory: InventorySnapshot) => {
+  const held = new Set<string>();
+  const services = new Set<string>();
+  for (const cluster of inventory.clusters) {
+    for (const service of cluster.services) {
+      services.add(serviceKey(cluster.arn, `service:${service.name}`));
+      for (const task of service.tasks) held.add(task.arn);
+    }
+  }
+  return (change: TaskChange): boolean =>
+    held.has(change.taskArn) ||
+    (change.group !== undefined && services.has(serviceKey(change.clusterArn, change.group)));
+};
+
+/**
+ * The inventory with every `changed` task removed, then the `described` ones put back into the
+ * service named by their `group` when ECS still wants them running (the collector lists tasks
+ * with desiredStatus RUNNING; the target builder decides on lastStatus).
+ */
+export const patchInventory = (
+  inventory: InventorySnapshot,
+  changed: readonly TaskChange[],
+  described: readonly (TaskRecord & { readonly clusterArn: string })[],
+): InventorySnapshot => {
+  const removed = new Set(changed.map((change) => change.taskArn));
+  const joining = new Map<string, Task[]>();
+  for (const { group, clusterArn, ...task } of described) {
+    if (group === undefined || task.desiredStatus !== 'RUNNING') continue;
+    const key = serviceKey(clusterArn, group);
+    joining.set(key, [...(joining.get(key) ?? []), task]);
+  }
+  return {
+    ...inventory,
+    clusters: inventory.clusters.map((cluster) => ({
+      ...cluster,
+      services: cluster.services.map((service) => {
+        const joined = joining.get(serviceKey(cluster.arn, `service:${service.name}`)) ?? [];
+        const kept = service.tasks.filter((task) => !removed.has(task.arn));
+        if (joined.length === 0 && kept.length === service.tasks.length) return service;
+        return { ...service, tasks: [...kept, ...joined].sort(byArn) };
+      }),
+    })),
+  };
+};
+
+/** Versions of the tasks still held plus the ones just changed; the rest are forgotten. */
+export const nextTaskVersions = (
+  inventory: InventorySnapshot,
+  previous: Readonly<Record<string, number>>,
+  changed: readonly TaskChange[] = [],
+): Record<string, number> => {
+  const versions: Record<string, number> = {};
+  for (const cluster of inventory.clusters) {
+    for (const service of cluster.services) {
+      for (const task of service.tasks) {
+        const version = previous[task.arn];
+        if (version !== undefined) versions[task.arn] = version;
+      }
+    }
+  }
+  for (const change of changed) versions[change.taskArn] = change.version;
+  return Object.fromEntries(Object.entries(versions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+};

@@ -1,0 +1,209 @@
+/**
+ * The refresher: a full reconcile (one complete discovery) or an event batch (re-read only the
+ * changed tasks and patch the stored inventory), each ending in one conditional snapshot write.
+ * A failed run writes nothing; a run that lost the race to a newer write writes nothing either.
+ */
+import { createCallContext, type Warning } from '../aws/call-context.ts';
+import type { AwsClients } from '../aws/clients.ts';
+import { describeTasks, type TaskRecord } from '../aws/ecs.ts';
+import type { SnapshotStore, WriteCondition } from '../aws/snapshot-store.ts';
+import type { DiscoveryConfig } from '../config/types.ts';
+import { createDiscoverDetailed } from '../discover.ts';
+import { prepareBody } from '../http/body.ts';
+import type { TtlCache } from '../inventory/ttl-cache.ts';
+import type { Log } from '../log.ts';
+import type { InventorySnapshot } from '../model/inventory.ts';
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  SNAPSHOT_FORMAT,
+  type Snapshot,
+  SnapshotKind,
+} from '../model/snapshot.ts';
+import { buildTargets, renderTargets } from '../targets/index.ts';
+import { nextTaskVersions, patchInventory, relevantTo } from './patch-inventory.ts';
+import { isFinal, latestChanges, type TaskChange } from './task-events.ts';
+
+export type RefresherDeps = {
+  readonly config: DiscoveryConfig;
+  readonly store: SnapshotStore;
+  readonly clients: AwsClients;
+  readonly logger: Log;
+  /** Epoch milliseconds. @default Date.now */
+  readonly now?: () => number;
+  /** Top-level resource cache shared by the full reconciles of one container. @default a new one */
+  readonly cache?: TtlCache;
+};
+
+export const RefreshOutcome = {
+  /** A new snapshot was written. */
+  Written: 'written',
+  /** Another run wrote after this one read: the newer snapshot stands, nothing was written. */
+  Superseded: 'superseded',
+  /** The events changed nothing the snapshot holds: nothing was written. */
+  Unchanged: 'unchanged',
+  /** Events arrived before the first full reconcile: nothing to patch, nothing was written. */
+  NoSnapshot: 'no_snapshot',
+} as const;
+export type RefreshOutcome = (typeof RefreshOutcome)[keyof typeof RefreshOutcome];
+
+export type RefreshReport = {
+  readonly outcome: RefreshOutcome;
+  readonly awsCalls: Readonly<Record<string, number>>;
+  /** The written snapshot's generation (when written). */
+  readonly generation?: number;
+  readonly targetCount?: number;
+};
+
+/** An event batch lost the race to a newer write; thrown so that SQS delivers the batch again. */
+export class SnapshotConflictError extends Error {
+  constructor() {
+    super('The snapshot changed while the event batch was applied; the batch is retried');
+    this.name = 'SnapshotConflictError';
+  }
+}
+
+export type Refresher = {
+  readonly full: () => Promise<RefreshReport>;
+  readonly events: (changes: readonly TaskChange[]) => Promise<RefreshReport>;
+};
+
+type Current = { readonly snapshot: Snapshot | undefined; readonly condition: WriteCondition };
+
+type Built = Omit<Snapshot, 'format' | 'generation' | 'kind' | 'reconciledAt' | 'taskVersions'>;
+
+export const createRefresher = (deps: RefresherDeps): Refresher => {
+  const now = deps.now ?? Date.now;
+  const log = deps.logger;
+  const onWarning = (warning: Warning) => log.warn(warning.message, { ...warning.data });
+  const discover = createDiscoverDetailed(deps.config, {
+    clients: deps.clients,
+    now,
+    onWarning,
+    ...(deps.cache === undefined ? {} : { cache: deps.cache }),
+  });
+
+  const readCurrent = async (): Promise<Current> => {
+    const read = await deps.store.read();
+    if (read.kind !== 'found') return { snapshot: undefined, condition: 'absent' };
+    try {
+      return { snapshot: decodeSnapshot(read.text), condition: { etag: read.etag } };
+    } catch (error) {
+      // An unreadable snapshot (another format) is replaced by the next full reconcile.
+      log.warn('stored snapshot unreadable', { error: String(error) });
+      return { snapshot: undefined, condition: { etag: read.etag } };
+    }
+  };
+
+  const build = async (inventory: InventorySnapshot, startedAt: number, awsCalls: Record<string, number>) => {
+    const { groups, skipped, droppedLabels, warnings } = buildTargets(inventory, deps.config);
+    for (const warning of warnings) log.warn(warning.message, warning.data);
+    const body = prepareBody(renderTargets(groups));
+    const gzip = await body.gzip();
+    const completedAt = now();
+    const built: Built = {
+      completedAt,
+      body: body.text,
+      gzipBase64: gzip.toString('base64'),
+      etag: body.etag,
+      gzipEtag: body.gzipEtag,
+      targetCount: groups.length,
+      skipped,
+      droppedLabels,
+      awsCalls,
+      durationMs: completedAt - startedAt,
+      inventory,
+    };
+    return built;
+  };
+
+  const write = async (
+    current: Current,
+    snapshot: Omit<Snapshot, 'format' | 'generation'>,
+  ): Promise<RefreshReport> => {
+    const generation = (current.snapshot?.generation ?? 0) + 1;
+    const written = await deps.store.write(
+      encodeSnapshot({ format: SNAPSHOT_FORMAT, generation, ...snapshot }),
+      current.condition,
+    );
+    if (written.kind === 'conflict') {
+      log.warn('snapshot superseded by a newer write', { kind: snapshot.kind });
+      return { outcome: RefreshOutcome.Superseded, awsCalls: snapshot.awsCalls };
+    }
+    log.info('snapshot written', {
+      kind: snapshot.kind,
+      generation,
+      durationMs: snapshot.durationMs,
+      targetGroups: snapshot.targetCount,
+      awsCalls: snapshot.awsCalls,
+      skippedTasks: snapshot.skipped,
+    });
+    return {
+      outcome: RefreshOutcome.Written,
+      awsCalls: snapshot.awsCalls,
+      generation,
+      targetCount: snapshot.targetCount,
+    };
+  };
+
+  const full = async (): Promise<RefreshReport> => {
+    const startedAt = now();
+    // Read first: the write is conditional on what was there before this discovery began.
+    const current = await readCurrent();
+    const details = await discover();
+    const built = await build(details.snapshot, startedAt, { ...details.awsCalls });
+    return write(current, {
+      ...built,
+      kind: SnapshotKind.Full,
+      reconciledAt: built.completedAt,
+      taskVersions: nextTaskVersions(details.snapshot, current.snapshot?.taskVersions ?? {}),
+    });
+  };
+
+  const events = async (changes: readonly TaskChange[]): Promise<RefreshReport> => {
+    const startedAt = now();
+    const current = await readCurrent();
+    const previous = current.snapshot;
+    if (previous === undefined) {
+      log.info('task events before the first snapshot ignored', { changes: changes.length });
+      return { outcome: RefreshOutcome.NoSnapshot, awsCalls: {} };
+    }
+    const fresh = latestChanges(changes, previous.taskVersions);
+    const relevant = fresh.filter(relevantTo(previous.inventory));
+    if (relevant.length === 0) {
+      log.info('task events changed nothing', { changes: changes.length, fresh: fresh.length });
+      return { outcome: RefreshOutcome.Unchanged, awsCalls: {} };
+    }
+    const ctx = createCallContext(deps.config.awsMaxConcurrency);
+    const toRead = new Map<string, string[]>();
+    for (const change of relevant.filter((c) => !isFinal(c))) {
+      toRead.set(change.clusterArn, [...(toRead.get(change.clusterArn) ?? []), change.taskArn]);
+    }
+    let described: (TaskRecord & { clusterArn: string })[];
+    try {
+      const perCluster = await Promise.all(
+        [...toRead].map(async ([clusterArn, arns]) =>
+          (await describeTasks(ctx, deps.clients.ecs, clusterArn, arns)).map((task) => ({
+            ...task,
+            clusterArn,
+          })),
+        ),
+      );
+      described = perCluster.flat();
+    } finally {
+      for (const warning of ctx.warnings) onWarning(warning);
+    }
+    const inventory = patchInventory(previous.inventory, relevant, described);
+    const built = await build(inventory, startedAt, { ...ctx.calls });
+    const report = await write(current, {
+      ...built,
+      kind: SnapshotKind.Events,
+      reconciledAt: previous.reconciledAt,
+      taskVersions: nextTaskVersions(inventory, previous.taskVersions, relevant),
+    });
+    if (report.outcome === RefreshOutcome.Superseded) throw new SnapshotConflictError();
+    return report;
+  };
+
+  return { full, events };
+};
