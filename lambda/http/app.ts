@@ -8,7 +8,7 @@ import type { DiscoveryConfig } from '../config/types.ts';
 import type { Discover, DiscoveryResult } from '../discovery-result.ts';
 import { errorFields, type Log } from '../log.ts';
 import type { TokenCheck } from './auth.ts';
-import { acceptsGzip, ifNoneMatchHits } from './body.ts';
+import { acceptsGzip, type EncodedBody, ifNoneMatchHits } from './body.ts';
 import {
   CacheSource,
   createDiscoveryCache,
@@ -29,8 +29,11 @@ import {
 export type AppResponse = {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
-  /** A `Buffer` only for gzip bodies. Empty for HEAD and 304. */
-  readonly body: string | Buffer;
+  /**
+   * The prepared target list (encoded once per result, shared by every response), or a small text
+   * (health, metrics). Empty for HEAD and 304.
+   */
+  readonly body: string | EncodedBody;
 };
 
 export type App = {
@@ -201,7 +204,7 @@ export const createApp = (deps: AppDependencies): App => {
     headers['Content-Type'] = JSON_CONTENT_TYPE;
     if (gzip) headers['Content-Encoding'] = 'gzip';
     if (request.method === 'HEAD') return { statusCode: 200, headers, body: '' };
-    return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.text };
+    return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.identity() };
   };
 
   const selfMetrics = async (request: HttpRequest): Promise<AppResponse> => ({
