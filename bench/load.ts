@@ -249,7 +249,8 @@ export const withGeneratedSection = (doc: string, generated: string): string => 
   const heading = doc.indexOf(LOAD_SECTION_HEADING);
   if (heading >= 0) {
     const afterHeading = heading + LOAD_SECTION_HEADING.length;
-    return `${doc.slice(0, afterHeading)}\n\n${block}\n${doc.slice(afterHeading)}`;
+    const rest = doc.slice(afterHeading).replace(/^\n+/, '');
+    return `${doc.slice(0, afterHeading)}\n\n${block}\n${rest === '' ? '' : `\n${rest}`}`;
   }
   const head = doc.trimEnd();
   return `${head}${head ? '\n\n' : ''}${LOAD_SECTION_HEADING}\n\n${block}\n`;
