@@ -86,7 +86,7 @@ describe('the buffered handler', () => {
     // Prepare
     const { app } = oneResultApp();
     const handler = createHandler(app);
-    const toString = vi.spyOn(Buffer.prototype, 'toString');
+    const bufferToString = vi.spyOn(Buffer.prototype, 'toString');
 
     // Act
     const results = [];
@@ -95,7 +95,7 @@ describe('the buffered handler', () => {
     }
 
     // Assess
-    const base64Calls = toString.mock.calls.filter(([encoding]) => encoding === 'base64');
+    const base64Calls = bufferToString.mock.calls.filter(([encoding]) => encoding === 'base64');
     expect(base64Calls).toHaveLength(1);
     expect(results.map((result) => result.isBase64Encoded)).toEqual(Array(RESPONSES).fill(true));
     expect(
