@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/load.ts [--duration 30] [--connections 100] [--ttl 10]`: the local server (`npm start`,
+ * `npx tsx bench/load.ts [--duration 30] [--connections 100] [--ttl 10] [--only plain|gzip]`: the local server (`npm start`,
  * a child process, fresh for each run) under sustained concurrent load from autocannon (its CLI,
  * JSON output), reading a 10k-task fleet from the AWS API double, once with the plain body and once
  * with gzip. Writes its table between the generated markers of docs/benchmarks.md and exits
@@ -27,6 +27,8 @@ type LoadOptions = {
   readonly ttlSeconds: number;
   /** Per-call latency of the AWS double, ms. @default 25 */
   readonly awsLatencyMs: number;
+  /** Only the `plain` or the `gzip` run (`--only plain`). @default both */
+  readonly only?: 'plain' | 'gzip';
 };
 
 const option = (name: string, fallback: number): number => {
@@ -215,7 +217,10 @@ const generatedText = (options: LoadOptions, runs: readonly RunResult[]): string
 
 export const runLoad = async (options: LoadOptions): Promise<readonly string[]> => {
   const runs: RunResult[] = [];
-  for (const scenario of SCENARIOS(options.connections)) runs.push(await runScenario(options, scenario));
+  const scenarios = SCENARIOS(options.connections).filter(
+    (scenario) => options.only === undefined || (scenario.gzip ? 'gzip' : 'plain') === options.only,
+  );
+  for (const scenario of scenarios) runs.push(await runScenario(options, scenario));
   const generated = generatedText(options, runs);
   console.log(generated);
   recordSection(generated);
@@ -263,12 +268,15 @@ const recordSection = (generated: string) => {
 };
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const onlyAt = process.argv.indexOf('--only');
+  const onlyArgument = onlyAt < 0 ? undefined : process.argv[onlyAt + 1];
   const options = {
     durationSeconds: option('duration', 30),
     connections: option('connections', 100),
     ttlSeconds: option('ttl', 10),
     awsLatencyMs: option('aws-latency', 25),
-  };
+    ...(onlyArgument === 'plain' || onlyArgument === 'gzip' ? { only: onlyArgument } : {}),
+  } satisfies LoadOptions;
   try {
     const problems = await runLoad(options);
     if (problems.length > 0) {
