@@ -1,6 +1,7 @@
 /**
- * The local door: the very same app and Middy handler, served through node:http. Each request
- * becomes a Function URL event (payload 2.0), so the local and the Lambda path are one code path.
+ * The local door: the very same app and Middy middlewares, served through node:http. Each request
+ * becomes a Function URL event (payload 2.0), so the local and the Lambda path are one code path;
+ * only the last step differs (the prepared bytes are written, not a Lambda result).
  *
  *   PORT (default 9001), HOST (default 127.0.0.1), plus `DiscoveryOptions__*` and the standard
  *   AWS SDK variables (`AWS_REGION`, `AWS_ENDPOINT_URL`, ...).
@@ -13,7 +14,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { REGION_MISSING, regionConfigured } from './aws/region.ts';
 import type { App } from './http/app.ts';
 import { createDefaultApp } from './http/default-app.ts';
-import { createHandler } from './http/lambda-adapter.ts';
+import { createLocalHandler } from './http/lambda-adapter.ts';
 import { createLogger, type Log } from './log.ts';
 
 export const DEFAULT_PORT = 9001;
@@ -107,21 +108,24 @@ const localContext = (requestId: string): Context => {
 export const startServer = async (options: StartServerOptions = {}): Promise<RunningServer> => {
   const logger = options.logger ?? createLogger();
   const app = options.app ?? createDefaultApp(process.env, logger);
-  // No 6 MB cap here: that is a limit of buffered Lambda responses, not of HTTP.
-  const handler = createHandler(app, { maxResponseBytes: Number.POSITIVE_INFINITY, logger });
+  // No 6 MB cap and no base64 here (limits of buffered Lambda responses, not of HTTP): the local
+  // handler keeps the prepared bytes of the result.
+  const handler = createLocalHandler(app, { logger });
 
   let closing = false;
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     request.resume(); // no endpoint reads a body; drain it so keep-alive connections stay usable
     const requestId = randomUUID();
     const result = await handler(toFunctionUrlEvent(request, requestId), localContext(requestId));
-    const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+    // A target list is written as the one Buffer its result prepared: every connection shares it
+    // instead of holding its own 9 MB copy (docs/decisions.md, "Endpoint hardening (issue 10)").
+    const body = typeof result.body === 'string' ? result.body : result.body.bytes();
     response.statusCode = result.statusCode;
     // While closing, no connection is kept alive past its answer, so close() is not held up by idle sockets.
     if (closing) response.setHeader('Connection', 'close');
     for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
     if (request.method !== 'HEAD' && result.statusCode !== 304) {
-      response.setHeader('Content-Length', Buffer.byteLength(body));
+      response.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     }
     response.end(body);
   };

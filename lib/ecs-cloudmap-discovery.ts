@@ -42,6 +42,23 @@ export const AccessMode = {
 } as const;
 export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
 
+/** Stage throttling of the HTTP API. */
+export type HttpApiThrottle = {
+  /** Steady-state requests per second. @default 50 */
+  readonly rateLimit?: number;
+  /** Requests allowed at once above the steady rate. @default 100 */
+  readonly burstLimit?: number;
+};
+
+/**
+ * Cost caps (docs/decisions.md, "Endpoint hardening (issue 10)"): Prometheus polls once per
+ * `refresh_interval` (tens of seconds) from a few servers, so 10 concurrent executions and
+ * 50 requests/s (burst 100) leave it ample room while bounding what an unauthenticated flood is
+ * billed and how much account concurrency it can take.
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
+export const DEFAULT_HTTP_API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
 export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
   /**
    * Discovery options already in the handler's text format, by option key, e.g.
@@ -96,10 +113,18 @@ export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
    */
   readonly logRetention?: RetentionDays;
   /**
-   * Concurrency reserved for (and capping) the function.
-   * @default - unreserved
+   * Concurrency reserved for, and capping, the function: a flood of requests (authenticated or not,
+   * every one is billed) cannot take more than this from the account's Lambda concurrency, and
+   * Prometheus needs one or two. Reserving needs the account to keep at least 10 unreserved.
+   * @default 10
    */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Throttling of the HTTP API's `$default` stage (`http-api-token` mode): steady requests per
+   * second and burst. Requests over it get 429 from API Gateway without invoking the function.
+   * @default { rateLimit: 50, burstLimit: 100 }
+   */
+  readonly httpApiThrottle?: HttpApiThrottle;
   /**
    * VPC to run in. It needs a route to the ECS, Cloud Map and Secrets Manager APIs (NAT or
    * interface endpoints).
@@ -179,6 +204,19 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
   const reserved = props.reservedConcurrentExecutions;
   if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) {
     problems.push(`reservedConcurrentExecutions: ${reserved} is not an integer of 1 or more`);
+  }
+  const throttle = props.httpApiThrottle;
+  if (throttle !== undefined) {
+    if (accessMode !== AccessMode.HttpApiToken) {
+      problems.push(`httpApiThrottle: only used with accessMode '${AccessMode.HttpApiToken}'`);
+    }
+    const { rateLimit, burstLimit } = throttle;
+    if (rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
+      problems.push(`httpApiThrottle.rateLimit: ${rateLimit} is not a number above 0 (requests per second)`);
+    }
+    if (burstLimit !== undefined && !(Number.isInteger(burstLimit) && burstLimit >= 1)) {
+      problems.push(`httpApiThrottle.burstLimit: ${burstLimit} is not an integer of 1 or more`);
+    }
   }
   if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
     problems.push('vpcSubnets, securityGroups: only valid together with vpc');
@@ -305,7 +343,7 @@ export class EcsCloudMapDiscovery extends Construct {
       architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(HTTP_API_TIMEOUT_LIMIT_SECONDS),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
       role: this.role,
       logGroup: this.logGroup,
       vpc: props.vpc,
@@ -352,6 +390,10 @@ export class EcsCloudMapDiscovery extends Construct {
         stageName: '$default',
         autoDeploy: true,
         accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+        throttle: {
+          rateLimit: props.httpApiThrottle?.rateLimit ?? DEFAULT_HTTP_API_THROTTLE.rateLimit,
+          burstLimit: props.httpApiThrottle?.burstLimit ?? DEFAULT_HTTP_API_THROTTLE.burstLimit,
+        },
       });
       const integration = new HttpLambdaIntegration('Handler', this.function);
       for (const path of ENDPOINT_PATHS) {

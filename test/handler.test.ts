@@ -428,21 +428,27 @@ describe('auth', () => {
     expect(references).toEqual(['prometheus/sd-token']);
   });
 
-  it('answers 503 while the token secret cannot be read, and retries it on the next request', async () => {
+  it('answers 503 while the token secret cannot be read, and retries it after the back-off, never for /health', async () => {
     // Prepare
     let attempts = 0;
     const readSecret: SecretReader = async () => {
       attempts += 1;
-      if (attempts <= 3)
+      if (attempts <= 2)
         throw new Error('AccessDeniedException: not authorized to GetSecretValue on arn:...');
       return 'tok';
     };
-    const { invoke, logger } = setUp({ config: { bearerTokenSecret: 'prometheus/sd-token' }, readSecret });
+    const { invoke, logger, clock } = setUp({
+      config: { bearerTokenSecret: 'prometheus/sd-token' },
+      readSecret,
+    });
     await flush();
 
     // Act
     const health = await invoke(functionUrlEvent({ path: '/health' }));
     const failed = await invoke(functionUrlEvent({ headers: { authorization: 'Bearer tok' } }));
+    clock.advanceSeconds(1);
+    const retried = await invoke(functionUrlEvent({ headers: { authorization: 'Bearer tok' } }));
+    clock.advanceSeconds(2);
     const recovered = await invoke(functionUrlEvent({ headers: { authorization: 'Bearer tok' } }));
 
     // Assess
@@ -452,13 +458,16 @@ describe('auth', () => {
         503,
         'Service Unavailable',
         'The bearer token could not be loaded; the cause has been logged.',
+        { 'Retry-After': '1' },
       ),
     );
+    expect([retried.statusCode, retried.headers?.['Retry-After']]).toEqual([503, '2']);
     expect(recovered.statusCode).toBe(200);
-    // Cold start, /health and the first data request each tried once.
+    // The cold start and the data request after the first back-off each tried once; /health did not.
+    expect(attempts).toBe(3);
     expect(
       logger.entries.filter((entry) => entry.message === 'bearer token could not be loaded').length,
-    ).toBe(3);
+    ).toBe(2);
   });
 
   it('never writes the token or the Authorization header to the logs', async () => {

@@ -161,7 +161,17 @@ const prefix = (raw: string): ParseResult<string> => {
       );
 };
 
-const text = (raw: string): ParseResult<string | undefined> => ok(raw.trim());
+/**
+ * A token source that is present must say something: a blank value is an error rather than "no
+ * auth", so a templating slip (`BearerToken=${UNSET}`) fails closed (docs/decisions.md,
+ * "Endpoint hardening (issue 10)"). Unset the variable to run without authentication.
+ */
+const nonBlank =
+  (what: string) =>
+  (raw: string): ParseResult<string | undefined> =>
+    raw.trim() === ''
+      ? fail(`expected ${what}, not a blank value (unset the variable to run without authentication)`)
+      : ok(raw.trim());
 
 // S3 general purpose bucket names: 3-63 characters, lower-case letters, digits, `.` and `-`,
 // beginning and ending with a letter or digit.
@@ -368,10 +378,10 @@ export const OPTIONS: OptionTable = {
     defaultText: '',
     example: 's3cr3t-token',
     meaning:
-      'Token callers must send as `Authorization: Bearer <token>`. Exclusive with BearerTokenSecret. Prefer the secret.',
-    blankIsUnset: true,
+      'Token callers must send as `Authorization: Bearer <token>`. Exclusive with BearerTokenSecret. Prefer the secret. Blank is an error.',
+    blankIsUnset: false,
     secret: true,
-    parse: text,
+    parse: nonBlank('a token'),
   },
   bearerTokenSecret: {
     name: 'BearerTokenSecret',
@@ -379,10 +389,10 @@ export const OPTIONS: OptionTable = {
     defaultText: '',
     example: 'ssm:/prometheus/sd-token',
     meaning:
-      'Where the token is read once at cold start: a Secrets Manager secret name or ARN, or an SSM SecureString as `ssm:<name>` or parameter ARN.',
-    blankIsUnset: true,
+      'Where the token is read at cold start: a Secrets Manager secret name or ARN, or an SSM SecureString as `ssm:<name>` or parameter ARN. Blank is an error.',
+    blankIsUnset: false,
     secret: false,
-    parse: text,
+    parse: nonBlank('a Secrets Manager secret name or ARN, or ssm:<parameter name>'),
   },
   // Unset: embedded mode, each process discovers for itself (the local server, the demo and the CLI).
   // Set: a refresher function writes one snapshot per fleet and the endpoint serves it (decisions.md,

@@ -7,8 +7,8 @@ import { ConfigError } from '../config/errors.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { errorFields, type Log } from '../log.ts';
 import type { Discover, DiscoveryResult } from '../model/discovery.ts';
-import { createTokenCheck, type TokenCheck } from './auth.ts';
-import { acceptsGzip, ifNoneMatchHits } from './body.ts';
+import type { TokenCheck } from './auth.ts';
+import { acceptsGzip, type EncodedBody, ifNoneMatchHits } from './body.ts';
 import {
   CacheSource,
   createDiscoveryCache,
@@ -18,14 +18,22 @@ import {
 import { type AppMetrics, createMetrics } from './metrics.ts';
 import { GENERIC_DETAIL, HttpProblem } from './problem.ts';
 import { type HttpRequest, matchRoute, PayloadVersion, Route } from './request.ts';
-import { resolveBearerToken, type SecretReader } from './token-source.ts';
+import {
+  createTokenSource,
+  type SecretReader,
+  type TokenSource,
+  TokenUnavailableError,
+} from './token-source.ts';
 
 /** A response before it is shaped for a Lambda integration or node:http. */
 export type AppResponse = {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string>>;
-  /** A `Buffer` only for gzip bodies. Empty for HEAD and 304. */
-  readonly body: string | Buffer;
+  /**
+   * The prepared target list (encoded once per result, shared by every response), or a small text
+   * (health, metrics). Empty for HEAD and 304.
+   */
+  readonly body: string | EncodedBody;
 };
 
 export type App = {
@@ -39,7 +47,10 @@ export type AppDependencies = {
   readonly loadConfig: () => DiscoveryConfig;
   readonly createDiscover: (config: DiscoveryConfig) => Discover;
   readonly logger: Log;
-  /** Reads `BearerTokenSecret` (Secrets Manager / SSM). Called at most once after it succeeds. */
+  /**
+   * Reads `BearerTokenSecret` (Secrets Manager / SSM): at cold start, then after a failure only by a
+   * data request once the back-off has passed; never again after it succeeds.
+   */
   readonly readSecret: SecretReader;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
@@ -54,10 +65,14 @@ const ALLOW = 'GET, HEAD';
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const NO_STORE = 'no-store';
 
-type Ready = { readonly config: DiscoveryConfig; readonly cache: DiscoveryCache };
+type Ready = {
+  readonly config: DiscoveryConfig;
+  readonly cache: DiscoveryCache;
+  readonly tokens: TokenSource;
+};
 type Setup = { readonly ok: true; readonly ready: Ready } | { readonly ok: false; readonly detail: string };
 
-/** Only `ConfigError` messages reach the client (they are not secrets, docs/decisions.md "Validation"); others are logged. */
+/** Only `ConfigError` messages reach the client (they are not secrets; the token is redacted); others are logged. */
 const setupFailureDetail = (error: unknown): string =>
   error instanceof ConfigError
     ? error.message
@@ -105,6 +120,20 @@ export const createApp = (deps: AppDependencies): App => {
           staleIfErrorSeconds: config.staleIfErrorSeconds,
           now,
         });
+      // The token is read at cold start; a failed read is retried by a later data request after a
+      // back-off, never by /health (docs/decisions.md, "Endpoint hardening (issue 10)").
+      const tokens = createTokenSource({
+        config,
+        readSecret: deps.readSecret,
+        now,
+        onReadFailed: (error, failures, retryInMs) =>
+          log.error('bearer token could not be loaded', {
+            secret: config.bearerTokenSecret,
+            failures,
+            retryInMs,
+            error: errorFields(error),
+          }),
+      });
       log.info('configuration loaded', {
         mode: config.mode,
         ecsClusters: config.ecsClusters,
@@ -117,43 +146,26 @@ export const createApp = (deps: AppDependencies): App => {
             ? 'embedded'
             : `s3://${config.snapshotBucket}/${config.snapshotKey}`,
       });
-      return { ok: true, ready: { config, cache } };
+      return { ok: true, ready: { config, cache, tokens } };
     } catch (error) {
       log.error('configuration invalid', { error: errorFields(error) });
       return { ok: false, detail: setupFailureDetail(error) };
     }
   })();
 
-  // The token is read once; a failed read (e.g. a throttled GetSecretValue) is retried by the next request.
-  let tokenCheck: Promise<TokenCheck | undefined> | undefined;
-  const loadTokenCheck = (config: DiscoveryConfig): Promise<TokenCheck | undefined> => {
-    tokenCheck ??= resolveBearerToken(config, deps.readSecret).then(
-      (token) => (token === undefined ? undefined : createTokenCheck(token)),
-      (error: unknown) => {
-        tokenCheck = undefined;
-        log.error('bearer token could not be loaded', {
-          secret: config.bearerTokenSecret,
-          error: errorFields(error),
-        });
-        throw error;
-      },
-    );
-    return tokenCheck;
-  };
-  if (setup.ok) loadTokenCheck(setup.ready.config).catch(() => undefined);
+  if (setup.ok) setup.ready.tokens.check().catch(() => undefined);
 
-  const authorise = async (request: HttpRequest, config: DiscoveryConfig): Promise<void> => {
+  const authorise = async (request: HttpRequest, source: TokenSource): Promise<void> => {
     let check: TokenCheck | undefined;
     try {
-      check = await loadTokenCheck(config);
+      check = await source.check();
     } catch (error) {
+      const retryAfter = error instanceof TokenUnavailableError ? error.retryAfterSeconds : 5;
       throw new HttpProblem(
         503,
         'The bearer token could not be loaded; the cause has been logged.',
-        {},
-        {
-          cause: error,
-        },
+        { 'Retry-After': String(retryAfter) },
+        { cause: error },
       );
     }
     if (check !== undefined && !check(request.headers.authorization)) {
@@ -162,12 +174,7 @@ export const createApp = (deps: AppDependencies): App => {
   };
 
   const health = async (request: HttpRequest): Promise<AppResponse> => {
-    const healthy =
-      setup.ok &&
-      (await loadTokenCheck(setup.ready.config).then(
-        () => true,
-        () => false,
-      ));
+    const healthy = setup.ok && (await setup.ready.tokens.ready());
     return {
       statusCode: healthy ? 200 : 503,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': NO_STORE },
@@ -209,7 +216,7 @@ export const createApp = (deps: AppDependencies): App => {
     headers['Content-Type'] = JSON_CONTENT_TYPE;
     if (gzip) headers['Content-Encoding'] = 'gzip';
     if (request.method === 'HEAD') return { statusCode: 200, headers, body: '' };
-    return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.text };
+    return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.identity() };
   };
 
   const selfMetrics = async (request: HttpRequest): Promise<AppResponse> => ({
@@ -226,7 +233,7 @@ export const createApp = (deps: AppDependencies): App => {
     }
     if (matched === Route.Health) return health(request);
     if (!setup.ok) throw new HttpProblem(500, setup.detail);
-    await authorise(request, setup.ready.config);
+    await authorise(request, setup.ready.tokens);
     return matched === Route.Metrics ? selfMetrics(request) : targets(request, setup.ready);
   };
 

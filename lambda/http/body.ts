@@ -1,12 +1,35 @@
 /**
- * The target-list representation: computed once per discovery result (hash, gzip), then reused by
- * every request that result serves, so a cache hit costs no hashing and no compression.
+ * The target-list representations: computed once per discovery result (hash, UTF-8 bytes, gzip,
+ * base64), then reused by every request that result serves, so a cache hit costs no hashing, no
+ * compression and no encoding.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 
 const gzipAsync = promisify(gzipCallback);
+
+/** Content codings the endpoint serves. */
+export const BodyEncoding = { Identity: 'identity', Gzip: 'gzip' } as const;
+export type BodyEncoding = (typeof BodyEncoding)[keyof typeof BodyEncoding];
+
+/**
+ * One representation of a target list, encoded at most once per discovery result and shared by
+ * every response it serves: a 9 MB body re-encoded per response costs a copy per connection
+ * (docs/decisions.md, "Endpoint hardening (issue 10)").
+ */
+export type EncodedBody = {
+  readonly encoding: BodyEncoding;
+  /** Length of `bytes()`, known without making them. */
+  readonly byteLength: number;
+  /** The bytes on the wire (local server, streaming handler): the same Buffer on every call. */
+  readonly bytes: () => Buffer;
+  /**
+   * The body as a buffered Lambda result carries it: the JSON text, or the gzip bytes in base64.
+   * The same string on every call.
+   */
+  readonly lambdaText: () => string;
+};
 
 export type PreparedBody = {
   readonly text: string;
@@ -16,22 +39,67 @@ export type PreparedBody = {
   readonly etag: string;
   /** Strong entity tag of the gzip representation (a different representation, a different tag). */
   readonly gzipEtag: string;
-  /** The gzip bytes, compressed on first use and memoised. */
-  readonly gzip: () => Promise<Buffer>;
+  /** The identity representation (UTF-8 bytes made on first use, then kept). */
+  readonly identity: () => EncodedBody;
+  /** The gzip representation, compressed on first use and memoised. */
+  readonly gzip: () => Promise<EncodedBody>;
 };
+
+/** `make()` on the first call; the same value on every later one. */
+const once = <T>(make: () => T): (() => T) => {
+  let made: { readonly value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+};
+
+const identityOf = (text: string): EncodedBody => ({
+  encoding: BodyEncoding.Identity,
+  byteLength: Buffer.byteLength(text, 'utf8'),
+  bytes: once(() => Buffer.from(text, 'utf8')),
+  lambdaText: () => text,
+});
+
+const gzipOf = (compressed: Buffer): EncodedBody => ({
+  encoding: BodyEncoding.Gzip,
+  byteLength: compressed.length,
+  bytes: () => compressed,
+  lambdaText: once(() => compressed.toString('base64')),
+});
 
 export const prepareBody = (text: string): PreparedBody => {
   const hash = createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 32);
-  let compressed: Promise<Buffer> | undefined;
+  const identity = identityOf(text);
   return {
     text,
-    bytes: Buffer.byteLength(text, 'utf8'),
+    bytes: identity.byteLength,
     etag: `"${hash}"`,
     gzipEtag: `"${hash}-gz"`,
-    gzip: () => {
-      compressed ??= gzipAsync(text);
-      return compressed;
-    },
+    identity: () => identity,
+    gzip: once(() => gzipAsync(text).then(gzipOf)),
+  };
+};
+
+/**
+ * A body whose representations were prepared elsewhere (a stored snapshot: its text, gzip bytes and
+ * entity tags as `prepareBody` made them), so serving it hashes and compresses nothing.
+ */
+export const preparedBodyOf = (stored: {
+  readonly text: string;
+  readonly gzip: Buffer;
+  readonly etag: string;
+  readonly gzipEtag: string;
+}): PreparedBody => {
+  const identity = identityOf(stored.text);
+  const gzip = Promise.resolve(gzipOf(stored.gzip));
+  return {
+    text: stored.text,
+    bytes: identity.byteLength,
+    etag: stored.etag,
+    gzipEtag: stored.gzipEtag,
+    identity: () => identity,
+    gzip: () => gzip,
   };
 };
 

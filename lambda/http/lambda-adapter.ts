@@ -1,6 +1,6 @@
 /**
  * The app as Middy Lambda handlers: one buffered (API Gateway REST and HTTP APIs, buffered Function
- * URLs) and one streaming (Function URL with InvokeMode RESPONSE_STREAM).
+ * URLs) and one streaming (Function URL with InvokeMode RESPONSE_STREAM), plus the local server's.
  */
 import { Readable } from 'node:stream';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -10,6 +10,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
 import { errorFields, type Log } from '../log.ts';
 import type { App, AppResponse } from './app.ts';
+import { BodyEncoding } from './body.ts';
 import { FALLBACK_PROBLEM_BODY, HttpProblem, problemJson } from './problem.ts';
 import { type LambdaHttpEvent, toHttpRequest } from './request.ts';
 
@@ -48,33 +49,35 @@ export type HandlerOptions = {
 };
 
 /** Bytes of the JSON invocation payload; computed exactly only near the limit (JSON escaping ≤ 2×). */
-const exceedsLimit = (result: LambdaHttpResult, limit: number): number | undefined => {
-  const bodyBytes = Buffer.byteLength(result.body, 'utf8');
+const exceedsLimit = (result: LambdaHttpResult, bodyBytes: number, limit: number): number | undefined => {
   if (bodyBytes * 2 + 16 * 1024 < limit) return undefined;
   const payloadBytes = Buffer.byteLength(JSON.stringify(result), 'utf8');
   return payloadBytes > limit ? payloadBytes : undefined;
 };
 
-const toBufferedResult = (response: AppResponse): LambdaHttpResult =>
-  typeof response.body === 'string'
-    ? {
-        statusCode: response.statusCode,
-        headers: response.headers,
-        body: response.body,
-        isBase64Encoded: false,
-      }
-    : {
-        statusCode: response.statusCode,
-        headers: response.headers,
-        body: response.body.toString('base64'),
-        isBase64Encoded: true,
-      };
+/** The result and its body's byte count (known for a prepared body without scanning it). */
+const toBufferedResult = (response: AppResponse): { result: LambdaHttpResult; bodyBytes: number } => {
+  const { statusCode, headers, body } = response;
+  if (typeof body === 'string') {
+    return {
+      result: { statusCode, headers, body, isBase64Encoded: false },
+      bodyBytes: Buffer.byteLength(body, 'utf8'),
+    };
+  }
+  // The text (or base64) is made once per result, so a cache hit copies nothing here.
+  const text = body.lambdaText();
+  const isBase64Encoded = body.encoding === BodyEncoding.Gzip;
+  return {
+    result: { statusCode, headers, body: text, isBase64Encoded },
+    bodyBytes: isBase64Encoded ? text.length : body.byteLength,
+  };
+};
 
 const toStreamingResult = (response: AppResponse): LambdaStreamingResult => ({
   statusCode: response.statusCode,
   headers: response.headers,
-  // Middy streams strings itself; bytes (gzip) go as a one-chunk stream, never as base64 text.
-  body: typeof response.body === 'string' ? response.body : Readable.from([response.body]),
+  // The prepared bytes go as a one-chunk stream (never as base64 text, never re-encoded).
+  body: typeof response.body === 'string' ? response.body : Readable.from([response.body.bytes()]),
 });
 
 /** Middlewares shared by both handlers, in Middy order (`before` first to last). */
@@ -100,8 +103,8 @@ const errorMiddlewares = (logger: Log | undefined): MiddlewareObj[] => [
 export const createHandler = (app: App, options: HandlerOptions = {}) => {
   const limit = options.maxResponseBytes ?? BUFFERED_RESPONSE_LIMIT_BYTES;
   const base = async (event: LambdaHttpEvent, context: Context): Promise<LambdaHttpResult> => {
-    const result = toBufferedResult(await app.handle(toHttpRequest(event, context)));
-    const payloadBytes = exceedsLimit(result, limit);
+    const { result, bodyBytes } = toBufferedResult(await app.handle(toHttpRequest(event, context)));
+    const payloadBytes = exceedsLimit(result, bodyBytes, limit);
     if (payloadBytes !== undefined) {
       options.logger?.warn('response over the buffered limit', { payloadBytes, limitBytes: limit });
       throw new HttpProblem(
@@ -113,6 +116,20 @@ export const createHandler = (app: App, options: HandlerOptions = {}) => {
     return result;
   };
   return middy<LambdaHttpEvent, LambdaHttpResult>(base).use(middlewares(options));
+};
+
+/** What the local server's handler returns: the app's response as is, with its prepared bytes. */
+export type LocalResult = AppResponse;
+
+/**
+ * The local server's handler: the same app and error middlewares as the Lambda handlers, but the
+ * response keeps its prepared bytes (no base64, no 6 MB cap), so node:http writes the one Buffer
+ * of a result to every connection instead of encoding 9 MB per response.
+ */
+export const createLocalHandler = (app: App, options: Pick<HandlerOptions, 'logger'> = {}) => {
+  const base = async (event: LambdaHttpEvent, context: Context): Promise<LocalResult> =>
+    app.handle(toHttpRequest(event, context));
+  return middy<LambdaHttpEvent, LocalResult>(base).use(errorMiddlewares(options.logger));
 };
 
 /** True inside the Lambda Node.js runtime (or a test that installed its `awslambda` global). */

@@ -13,7 +13,7 @@ import type { SnapshotStore } from '../aws/snapshot-store.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { errorFields, type Log } from '../log.ts';
 import { decodeSnapshot, type Snapshot } from '../model/snapshot.ts';
-import type { PreparedBody } from './body.ts';
+import { type PreparedBody, preparedBodyOf } from './body.ts';
 import { type CacheEntry, type CacheRead, CacheSource, type DiscoveryCache } from './cache.ts';
 import { HttpProblem } from './problem.ts';
 
@@ -39,16 +39,13 @@ export type SnapshotSourceOptions = {
 
 type Held = { readonly etag: string; readonly snapshot: Snapshot; readonly entry: CacheEntry };
 
-const preparedOf = (snapshot: Snapshot): PreparedBody => {
-  const gzip = Buffer.from(snapshot.gzipBase64, 'base64');
-  return {
+const preparedOf = (snapshot: Snapshot): PreparedBody =>
+  preparedBodyOf({
     text: snapshot.body,
-    bytes: Buffer.byteLength(snapshot.body, 'utf8'),
+    gzip: Buffer.from(snapshot.gzipBase64, 'base64'),
     etag: snapshot.etag,
     gzipEtag: snapshot.gzipEtag,
-    gzip: () => Promise.resolve(gzip),
-  };
-};
+  });
 
 const hold = (etag: string, snapshot: Snapshot): Held => ({
   etag,

@@ -104,7 +104,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     const built: Built = {
       completedAt,
       body: body.text,
-      gzipBase64: gzip.toString('base64'),
+      gzipBase64: gzip.lambdaText(),
       etag: body.etag,
       gzipEtag: body.gzipEtag,
       targetCount: groups.length,

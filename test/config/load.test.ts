@@ -58,8 +58,6 @@ describe('loadConfig defaults', () => {
       MetricsPathPortTagPrefix: '',
       StaleIfErrorSeconds: '\t',
       AwsMaxConcurrency: '',
-      BearerToken: ' ',
-      BearerTokenSecret: '',
     });
 
     // Act
@@ -75,6 +73,32 @@ describe('loadConfig defaults', () => {
       bearerToken: undefined,
       bearerTokenSecret: undefined,
     });
+  });
+
+  // A blank token source must not mean "no auth": a templating slip would open the endpoint.
+  it.each([
+    {
+      options: { BearerToken: '   ' },
+      message:
+        'DiscoveryOptions__BearerToken=<redacted> is invalid: expected a token, not a blank value (unset the variable to run without authentication)',
+    },
+    {
+      options: { BearerToken: '' },
+      message:
+        'DiscoveryOptions__BearerToken=<redacted> is invalid: expected a token, not a blank value (unset the variable to run without authentication)',
+    },
+    {
+      options: { BearerTokenSecret: ' \t' },
+      message:
+        'DiscoveryOptions__BearerTokenSecret=" \\t" is invalid: expected a Secrets Manager secret name or ARN, or ssm:<parameter name>, not a blank value (unset the variable to run without authentication)',
+    },
+    {
+      options: { BearerTokenSecret: '' },
+      message:
+        'DiscoveryOptions__BearerTokenSecret="" is invalid: expected a Secrets Manager secret name or ARN, or ssm:<parameter name>, not a blank value (unset the variable to run without authentication)',
+    },
+  ])('refuses a present but blank token source: $options', ({ options, message }) => {
+    expect(problemsOf(env({ EcsClusters: 'prod', ...options }))).toEqual([message]);
   });
 
   it('reads process.env when no environment is passed', () => {

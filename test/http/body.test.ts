@@ -14,7 +14,7 @@ describe('prepareBody', () => {
       gzipEtag: TARGETS_GZIP_ETAG,
       bytes: 122,
     });
-    expect(gunzipSync(await body.gzip()).toString('utf8')).toBe(TARGETS_BODY);
+    expect(gunzipSync((await body.gzip()).bytes()).toString('utf8')).toBe(TARGETS_BODY);
   });
 
   it('compresses once however often the gzip bytes are asked for', async () => {
@@ -26,6 +26,29 @@ describe('prepareBody', () => {
 
     // Assess
     expect(second).toBe(first);
+  });
+
+  it('encodes each representation once: the same bytes and the same Lambda text on every call', async () => {
+    // Prepare
+    const body = prepareBody(TARGETS_BODY);
+    const [identity, gzip] = [body.identity(), await body.gzip()];
+
+    // Act
+    const again = [body.identity(), await body.gzip()] as const;
+
+    // Assess
+    expect(again[0].bytes()).toBe(identity.bytes());
+    expect(again[1].bytes()).toBe(gzip.bytes());
+    expect([identity.encoding, identity.byteLength, identity.lambdaText()]).toEqual([
+      'identity',
+      122,
+      TARGETS_BODY,
+    ]);
+    expect([gzip.encoding, gzip.byteLength, gzip.lambdaText()]).toEqual([
+      'gzip',
+      gzip.bytes().length,
+      gzip.bytes().toString('base64'),
+    ]);
   });
 });
 

@@ -38,8 +38,22 @@ const setup = async () => {
     createResultSource: (config) =>
       createSnapshotSource({ store: world.store, config, logger: world.logger, now: world.clock.now }),
   });
-  const get = (headers: Record<string, string> = {}, payloadVersion: PayloadVersion = PayloadVersion.V2) =>
-    app.handle({ method: 'GET', path: '/prometheus-targets', headers, requestId: 'r-1', payloadVersion });
+  // Identity bodies as their text and gzip bodies as their bytes, so responses compare as values.
+  const get = async (
+    headers: Record<string, string> = {},
+    payloadVersion: PayloadVersion = PayloadVersion.V2,
+  ) => {
+    const response = await app.handle({
+      method: 'GET',
+      path: '/prometheus-targets',
+      headers,
+      requestId: 'r-1',
+      payloadVersion,
+    });
+    const { body } = response;
+    if (typeof body === 'string') return response;
+    return { ...response, body: body.encoding === 'gzip' ? body.bytes() : body.lambdaText() };
+  };
   const problemOf = async (request: Promise<unknown>) => {
     const error = await request.then(
       () => undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveBearerToken, ssmParameterName } from '../../lambda/http/token-source.ts';
+import { resolveBearerToken, retryDelayMs, ssmParameterName } from '../../lambda/http/token-source.ts';
 
 describe('ssmParameterName', () => {
   it.each([
@@ -69,9 +69,28 @@ describe('resolveBearerToken', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('refuses an empty secret', async () => {
+  it.each(['', ' \n\t '])('refuses a blank secret (%j)', async (value) => {
     await expect(
-      resolveBearerToken({ bearerToken: undefined, bearerTokenSecret: 'sd-token' }, reader('').read),
+      resolveBearerToken({ bearerToken: undefined, bearerTokenSecret: 'sd-token' }, reader(value).read),
     ).rejects.toThrow('The bearer token secret sd-token is empty');
+  });
+
+  it('refuses a blank configured token instead of turning auth off', async () => {
+    await expect(
+      resolveBearerToken({ bearerToken: '  ', bearerTokenSecret: undefined }, reader('x').read),
+    ).rejects.toThrow('The configured bearer token is blank');
+  });
+});
+
+describe('retryDelayMs', () => {
+  it.each([
+    { failures: 1, delayMs: 1000 },
+    { failures: 2, delayMs: 2000 },
+    { failures: 3, delayMs: 4000 },
+    { failures: 6, delayMs: 32_000 },
+    { failures: 7, delayMs: 60_000 },
+    { failures: 40, delayMs: 60_000 },
+  ])('waits $delayMs ms after $failures failed reads in a row', ({ failures, delayMs }) => {
+    expect(retryDelayMs(failures)).toBe(delayMs);
   });
 });

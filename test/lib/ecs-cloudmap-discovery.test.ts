@@ -344,6 +344,15 @@ describe('EcsCloudMapDiscovery, API Gateway HTTP API + bearer token', () => {
     });
   });
 
+  it('caps cost by default: 10 reserved concurrent executions and a 50 rps / 100 burst stage throttle', () => {
+    // Assess
+    synthesized.template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
   it('wires the token secret into the function and lets only API Gateway invoke it', () => {
     // Assess
     synthesized.template.resourceCountIs('AWS::SecretsManager::Secret', 1);
@@ -363,6 +372,55 @@ describe('EcsCloudMapDiscovery, API Gateway HTTP API + bearer token', () => {
   it('passes the cdk-nag AwsSolutions checks', () => {
     // Assess
     expect(nagViolations(synthesized.stack)).toEqual([]);
+  });
+});
+
+describe('EcsCloudMapDiscovery cost caps', () => {
+  it('reserves 10 concurrent executions by default in Function URL mode too', () => {
+    // Act
+    const { template } = synth({ ecsClusters: ['prod'] });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 0);
+  });
+
+  it('takes the reserved concurrency and the stage throttle from props', () => {
+    // Act
+    const { template } = synth({
+      ecsClusters: ['prod'],
+      accessMode: 'http-api-token',
+      reservedConcurrentExecutions: 3,
+      httpApiThrottle: { rateLimit: 5, burstLimit: 20 },
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 3 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 20 },
+    });
+  });
+
+  it('refuses a stage throttle that cannot work', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+
+    // Act
+    const create = () =>
+      new EcsCloudMapDiscovery(stack, 'Discovery', {
+        ecsClusters: ['prod'],
+        httpApiThrottle: { rateLimit: 0, burstLimit: 2.5 },
+      });
+
+    // Assess
+    expect(create).toThrow(
+      [
+        'Invalid EcsCloudMapDiscovery props:',
+        "- httpApiThrottle: only used with accessMode 'http-api-token'",
+        '- httpApiThrottle.rateLimit: 0 is not a number above 0 (requests per second)',
+        '- httpApiThrottle.burstLimit: 2.5 is not an integer of 1 or more',
+      ].join('\n'),
+    );
   });
 });
 
