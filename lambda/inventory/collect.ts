@@ -11,11 +11,11 @@ import type { AwsClients } from '../aws/clients.ts';
 import {
   type CloudMapServiceRecord,
   getServiceNamespaceId,
-  listInstances,
   listNamespaces,
   listServices,
   listTags,
   type NamespaceRecord,
+  readInstances,
 } from '../aws/cloudmap.ts';
 import {
   type ClusterRecord,
@@ -229,9 +229,7 @@ const readCloudMapService = async (
 ): Promise<CloudMapService> => {
   const [tags, instances] = await Promise.all([
     readTags(deps, record.arn),
-    record.instanceCount > 0
-      ? listInstances(deps.ctx, deps.clients.cloudMap, record.id)
-      : Promise.resolve([]),
+    record.instanceCount > 0 ? readInstances(deps.ctx, deps.clients.cloudMap, record) : Promise.resolve([]),
   ]);
   return {
     id: record.id,
@@ -289,7 +287,7 @@ const readNamespaces = async (
   const namespaces = resolveNamespaces(deps, all, refs, configured);
   const services = new Map<string, CloudMapServiceRecord[]>();
   const listNamespace = async (ns: NamespaceRecord) => {
-    services.set(ns.id, await listServices(ctx, clients.cloudMap, ns.id));
+    services.set(ns.id, await listServices(ctx, clients.cloudMap, ns));
   };
   await Promise.all(namespaces.map(listNamespace));
 

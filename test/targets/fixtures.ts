@@ -33,6 +33,7 @@ export const config = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfi
   relabelConfigurations: [],
   staleIfErrorSeconds: 600,
   awsMaxConcurrency: 8,
+  awsRateShare: 0.5,
   bearerToken: undefined,
   bearerTokenSecret: undefined,
   mode: 'clusters',
