@@ -176,11 +176,9 @@ const listInstances = (index: FleetIndex, input: Input) => {
 const DISCOVER_LIMITS = { defaultSize: 100, maxSize: 1000 } as const;
 const HEALTH_FILTERS = ['HEALTHY', 'UNHEALTHY', 'ALL', 'HEALTHY_OR_ELSE_ALL'] as const;
 
-/** The health Cloud Map reports: from the custom health status ECS initialises, else UNKNOWN. */
-const healthOf = (attributes: Readonly<Record<string, string>>): string => {
-  const status = attributes.AWS_INIT_HEALTH_STATUS;
-  return status === undefined ? 'UNKNOWN' : status === 'HEALTHY' ? 'HEALTHY' : 'UNHEALTHY';
-};
+/** Every service has a custom health check: an instance is healthy unless registered UNHEALTHY. */
+const healthOf = (attributes: Readonly<Record<string, string>>): string =>
+  attributes.AWS_INIT_HEALTH_STATUS === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY';
 
 /**
  * The data-plane read: a namespace by its `HttpName`, a service by its name, no paging (one answer of

@@ -32,6 +32,11 @@ export type AwsDoubleOptions = {
   readonly buckets?: readonly TokenBucketSpec[];
   /** @default 0 (a free port) */
   readonly port?: number;
+  /**
+   * Milliseconds on a monotonic clock, for the token buckets; a test shares one fake clock with the
+   * client's pacer to drive refills by hand. @default performance.now
+   */
+  readonly clock?: () => number;
 };
 
 /** One call as the double received it, for `onCall` listeners. */
@@ -109,7 +114,8 @@ export const startAwsDouble = async (
   let index: FleetIndex = indexFleet(toFleet(fleet));
   let latency: LatencySpec = options.latencyMs ?? 0;
   let faults: ActiveFault[] = [];
-  let buckets: TokenBucket[] = (options.buckets ?? []).map((b) => new TokenBucket(b, performance.now()));
+  const clock = options.clock ?? (() => performance.now());
+  let buckets: TokenBucket[] = (options.buckets ?? []).map((b) => new TokenBucket(b, clock()));
   const listeners = new Set<(call: DoubleCall) => void>();
   const calls = new Map<Operation, number>();
   const throttled = new Map<Operation, number>();
@@ -151,7 +157,7 @@ export const startAwsDouble = async (
     }
     for (const listener of listeners) listener({ operation, input });
 
-    const now = performance.now();
+    const now = clock();
     let extraLatency = 0;
     let error: AwsError | undefined;
     // Every bucket of the operation's families is charged, as AWS charges each limit it enforces.
@@ -253,7 +259,7 @@ export const startAwsDouble = async (
       latency = next;
     },
     throttle: (spec) => {
-      const bucket = new TokenBucket(spec, performance.now());
+      const bucket = new TokenBucket(spec, clock());
       buckets.push(bucket);
       return {
         remove: () => {
