@@ -7,6 +7,7 @@
  */
 import type { FleetSpec, ServiceSpec } from '../test/aws-double/index.ts';
 import { generateFleetSpec } from '../test/aws-double/index.ts';
+import { BENCH_SHARE } from './limits.ts';
 
 /** Tasks of the n-th service, cycling: mean 23.75, one service in 8 idle, one in 8 over 100. */
 export const TASK_PATTERN = [2, 4, 8, 16, 30, 120, 0, 10] as const;
@@ -92,4 +93,5 @@ export const discoveryEnv = (plan: FleetPlan): Record<string, string> => ({
   DiscoveryOptions__EcsClusters: Array.from({ length: plan.clusters }, (_, c) => `cluster-${c}`).join(';'),
   DiscoveryOptions__EcsServiceSelectorTags: 'scrape=true',
   DiscoveryOptions__CacheTtlSeconds: '60',
+  DiscoveryOptions__AwsRateShare: String(BENCH_SHARE),
 });

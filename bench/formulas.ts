@@ -84,7 +84,8 @@ const cheapestTaskReads = (cluster: FleetCluster, config: DiscoveryConfig) => {
  * The fewest calls a complete clusters-mode refresh needs: every List paged by 100 (ECS
  * ListServices/ListTasks accept 100, Cloud Map returns up to 100), DescribeServices in batches of 10,
  * DescribeClusters/DescribeTasks in batches of 100, one ListTagsForResource per Cloud Map resource
- * (no batch form), ListInstances only for services with instances, and per cluster the cheaper of
+ * (no batch form), one DiscoverInstances per service with instances (up to 1,000 per answer, the most a
+ * service holds), and per cluster the cheaper of
  * cluster-wide and per-service ListTasks, one GetService per namespace known only from a Service
  * Discovery registry. `warm`: top-level resources, Cloud Map tags and the (immutable) namespace of a
  * Cloud Map service come from the 10-minute cache, so DescribeClusters, ListNamespaces, GetService and
@@ -106,7 +107,7 @@ export const minimumCalls = (fleet: Fleet, config: DiscoveryConfig, warm: boolea
     'servicediscovery:GetService': warm ? 0 : registryOnlyNamespaces(fleet, config),
     'servicediscovery:ListServices': sum(namespaces, (ns) => pages(ns.services.length, 100)),
     'servicediscovery:ListTagsForResource': warm ? 0 : namespaces.length + cloudMapServices.length,
-    'servicediscovery:ListInstances': sum(cloudMapServices, (s) => ceilDiv(s.instances.length, 100)),
+    'servicediscovery:DiscoverInstances': cloudMapServices.filter((s) => s.instances.length > 0).length,
   };
 };
 

@@ -6,7 +6,7 @@ import type { BundleReport } from './bundle.ts';
 import type { HitReport, RefreshReport } from './child.ts';
 import type { FleetPlan } from './fleets.ts';
 import { type CallCounts, type FleetFacts, total } from './formulas.ts';
-import { lowerBoundSeconds, RATE_FAMILIES } from './limits.ts';
+import { lowerBoundSeconds, RATE_FAMILIES, RATE_LIMITS_NOTE } from './limits.ts';
 
 export type Machine = {
   readonly cpu: string;
@@ -64,7 +64,7 @@ export const coldBound = (result: FleetResult, latencyMs: number) =>
   lowerBoundSeconds(answered(result.cold), latencyMs, result.concurrency);
 
 /** Token-bucket bound of the original's calls (unbounded concurrency: latency does not bind). */
-export const originalBound = (result: FleetResult) => lowerBoundSeconds(result.original.cold, 0, 1).bucket;
+export const originalBound = (result: FleetResult) => lowerBoundSeconds(result.original.cold, 0, 1, 1).bucket;
 
 const operations = (result: FleetResult) =>
   [
@@ -206,7 +206,7 @@ export const renderMarkdown = (input: MarkdownInput, analysis = ''): string =>
       `${fixed(input.machine.memoryGiB, 1)} GiB RAM, Node ${input.machine.node}; run ${input.machine.date}.`,
     '',
     'What runs: the discovery core (`createDiscoverDetailed` of `lambda/discover.ts`) with the SDK clients of',
-    '`lambda/aws/clients.ts` (adaptive retry, 8 attempts) and the default `AwsMaxConcurrency` (8), against the',
+    '`lambda/aws/clients.ts` (adaptive retry, 8 attempts), the default `AwsMaxConcurrency` (8) and its pacer at the default `AwsRateShare` (0.5), against the',
     `AWS API double (\`test/aws-double\`) on loopback, every answer delayed ${input.latencyMs} ms, with one token bucket`,
     "per operation family at AWS's rates (below). Each fleet runs in a child process of its own (clean peak RSS);",
     'the double runs in the parent. Configuration: clusters mode, `EcsClusters` = every cluster,',
@@ -229,18 +229,7 @@ export const renderMarkdown = (input: MarkdownInput, analysis = ''): string =>
     '',
     ...ratesTable(),
     '',
-    'ECS: the [request throttling page](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html)',
-    'documents a token bucket per action group, per account and Region (burst = bucket size, sustained = refill',
-    'rate). The stored copy consulted offline for this benchmark showed its worked example (cluster read actions',
-    'such as `DescribeClusters`: a 50-token bucket) but not the table rows, so **the other numbers are',
-    'assumptions**: 20 per second for cluster reads, and 100 burst / 20 per second for the service read and task',
-    'read groups (the values that page listed when last checked; re-check them there). These buckets are shared',
-    'with every other caller in the account, so the real headroom is smaller.',
-    'Cloud Map: the [throttling page](https://docs.aws.amazon.com/cloud-map/latest/dg/throttling.html) and the',
-    '[endpoints and quotas page](https://docs.aws.amazon.com/general/latest/gr/cloud_map.html) publish a bucket',
-    'only for `DiscoverInstances` (2,000 burst, 1,000 per second), which discovery does not call. **Assumption:**',
-    "every other Cloud Map action has its own bucket of 100 burst / 20 per second, as conservative as ECS's read",
-    'groups.',
+    ...RATE_LIMITS_NOTE,
     '',
     '## Formulas',
     '',
@@ -260,10 +249,11 @@ export const renderMarkdown = (input: MarkdownInput, analysis = ''): string =>
     '| `servicediscovery:GetService` | one per namespace known only from a `serviceRegistries` ARN (the ARN does not name its namespace) | 0 (immutable: cacheable) | — |',
     '| `servicediscovery:ListServices` | Σ_u pages(M_u, 100) | same | same |',
     '| `servicediscovery:ListTagsForResource` | \\|U\\| + Σ_u M_u (no batch form) | 0 (10-min cache) | Σ_u M_u, every refresh |',
-    '| `servicediscovery:ListInstances` | Σ_m ceil(i_m / 100) (empty services skipped) | same | Σ_m pages(i_m, 100) |',
+    '| `servicediscovery:DiscoverInstances` | one per Cloud Map service with instances (≤ 1,000 each; empty services skipped) | same | — |',
+    '| `servicediscovery:ListInstances` | 0 (only for a full answer of 1,000) | 0 | Σ_m pages(i_m, 100) |',
     '',
     'Per cluster the minimum takes whichever ListTasks strategy needs fewer ListTasks + DescribeTasks calls.',
-    'Wall-time bound: with full buckets, family f needs at least max(0, calls_f − burst_f) / rate_f seconds, the',
+    'Wall-time bound, for the share s the core paces to: with full buckets, family f needs at least max(0, calls_f − s × burst_f) / (s × rate_f) seconds, the',
     `families drain in parallel, so the slowest bounds the refresh; nor can ${input.latencyMs} ms calls at`,
     '`AwsMaxConcurrency` in flight go faster than ceil(calls / concurrency) × latency. Bound = the larger.',
     '',

@@ -21,7 +21,7 @@ import type { ChildAnswer, ChildCommand, HitReport, RefreshReport } from './chil
 import { discoveryEnv, FLEETS, type FleetPlan, fleetSpec } from './fleets.ts';
 import { fleetFacts, minimumCalls, originalCalls } from './formulas.ts';
 import { renderGlobSection } from './globs.ts';
-import { RATE_FAMILIES } from './limits.ts';
+import { doubleBuckets } from './limits.ts';
 import { type FleetResult, type Machine, renderBundle, renderFleet, renderMarkdown } from './report.ts';
 
 /** Per-call latency of the double, ms. */
@@ -29,8 +29,7 @@ export const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 25);
 const HIT_FLEET = '10k';
 const IMPORT_RUNS = 7;
 
-const buckets = () =>
-  RATE_FAMILIES.map(({ family, burst, ratePerSecond }) => ({ family, burst, ratePerSecond }));
+const buckets = doubleBuckets;
 
 /** Full buckets for each refresh: refreshes are `CacheTtlSeconds` (60 s) apart, time enough to refill. */
 const refillBuckets = (double: AwsDouble) => {

@@ -3,8 +3,9 @@
  * `createDiscover` is called once per process (cold start); each call of the returned function is
  * one complete refresh that either resolves with the whole result or rejects.
  */
-import { createCallContext, type Warning } from './aws/call-context.ts';
+import { type CallOutcomes, createCallContext, type Warning } from './aws/call-context.ts';
 import { type AwsClients, createAwsClients } from './aws/clients.ts';
+import { createPacer, type Pacer } from './aws/pacer.ts';
 import type { DiscoveryConfig } from './config/types.ts';
 import { collectInventory } from './inventory/collect.ts';
 import { createTtlCache, type TtlCache } from './inventory/ttl-cache.ts';
@@ -22,17 +23,34 @@ export type DiscoverDeps = {
   readonly now?: () => number;
   /** Cache of top-level resources, shared across refreshes. @default a new in-memory cache */
   readonly cache?: TtlCache;
+  /**
+   * Paces every AWS call of every refresh of this process. @default one pacer at
+   * `config.awsRateShare` of AWS's buckets, made here once
+   */
+  readonly pacer?: Pacer;
 };
 
-/** A refresh failed; `cause` holds the AWS error, `awsCalls` what was called before it failed. */
+/**
+ * A refresh failed; `cause` holds the AWS error, `awsCalls` what was called before it failed (the
+ * failed call included) and `awsCallOutcomes` the same calls by how they ended.
+ */
 export class DiscoveryError extends Error {
   readonly awsCalls: Readonly<Record<string, number>>;
-  constructor(cause: unknown, awsCalls: Readonly<Record<string, number>>) {
+  readonly awsCallOutcomes: CallOutcomes;
+  constructor(
+    cause: unknown,
+    awsCalls: Readonly<Record<string, number>>,
+    awsCallOutcomes: CallOutcomes = {},
+  ) {
     super('Discovery failed: an AWS read did not complete', { cause });
     this.name = 'DiscoveryError';
     this.awsCalls = awsCalls;
+    this.awsCallOutcomes = awsCallOutcomes;
   }
 }
+
+const copyOutcomes = (outcomes: CallOutcomes): CallOutcomes =>
+  Object.fromEntries(Object.entries(outcomes).map(([op, counts]) => [op, { ...counts }]));
 
 /** The full outcome of one refresh, for the CLI and tests that want more than the body. */
 export type DiscoveryDetails = DiscoveryResult & {
@@ -47,14 +65,15 @@ export const createDiscoverDetailed = (
   const clients = deps.clients ?? createAwsClients();
   const now = deps.now ?? Date.now;
   const cache = deps.cache ?? createTtlCache(now);
+  const pacer = deps.pacer ?? createPacer({ share: config.awsRateShare });
   return async () => {
     const started = now();
-    const ctx = createCallContext(config.awsMaxConcurrency);
+    const ctx = createCallContext({ maxConcurrency: config.awsMaxConcurrency, pacer });
     let snapshot: InventorySnapshot;
     try {
       snapshot = await collectInventory({ ctx, clients, config, cache });
     } catch (error) {
-      throw new DiscoveryError(error, { ...ctx.calls });
+      throw new DiscoveryError(error, { ...ctx.calls }, copyOutcomes(ctx.outcomes));
     } finally {
       for (const warning of ctx.warnings) deps.onWarning?.(warning);
     }
@@ -67,6 +86,7 @@ export const createDiscoverDetailed = (
       skipped,
       droppedLabels,
       awsCalls: { ...ctx.calls },
+      awsCallOutcomes: copyOutcomes(ctx.outcomes),
       durationMs: completedAt - started,
       completedAt,
       snapshot,

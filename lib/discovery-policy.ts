@@ -105,18 +105,23 @@ export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
   return [
-    // No resource type for these three: Resource must be "*".
+    // No resource type for the three List actions: Resource must be "*". DiscoverInstances (every
+    // instance of a service, the data plane) is on "*" too: the Service Authorization Reference long
+    // listed no resource type for it, which requires "*"; newer editions list namespace and service,
+    // which "*" also satisfies. It reads the same instances ListInstances would.
     allow(
       'CloudMapList',
       [
         'servicediscovery:ListNamespaces',
         'servicediscovery:ListServices',
         'servicediscovery:ListTagsForResource',
+        'servicediscovery:DiscoverInstances',
       ],
       ['*'],
     ),
     // GetService (a service's namespace, for a service known only by an ECS registryArn) and
-    // ListInstances: resource type service.
+    // ListInstances (only where DiscoverInstances cannot answer: a namespace without HttpName, or a
+    // full answer of 1,000 instances): resource type service.
     allow(
       'CloudMapServiceReads',
       ['servicediscovery:GetService', 'servicediscovery:ListInstances'],

@@ -451,7 +451,7 @@ export class EcsCloudMapDiscovery extends Construct {
       EcsListServicesByNamespace:
         'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
       CloudMapList:
-        'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions.',
+        'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see discovery-policy.ts).',
       CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',
       VpcNetworkInterfaces: 'Lambda ENI management actions support no resource-level permissions.',
     };

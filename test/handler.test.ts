@@ -674,8 +674,7 @@ describe('GET /metrics', () => {
     // Prepare
     const failure = Object.assign(new Error('Rate exceeded'), {
       name: 'ThrottlingException',
-      operation: 'ecs:DescribeTasks',
-      awsCalls: { 'ecs:ListTasks': 2 },
+      awsCallOutcomes: { 'ecs:ListTasks': { success: 2 }, 'ecs:DescribeTasks': { throttled: 1 } },
     });
     const fake = scriptedDiscover(discoveryResult(), failure);
     const { invoke, clock } = setUp({ discover: fake.discover });
@@ -704,7 +703,7 @@ describe('GET /metrics', () => {
         'ecs_cloudmap_sd_aws_calls_total{operation="ecs:ListServices",outcome="success"} 1',
         'ecs_cloudmap_sd_aws_calls_total{operation="ecs:ListTasks",outcome="success"} 4',
         'ecs_cloudmap_sd_aws_calls_total{operation="ecs:DescribeTasks",outcome="success"} 1',
-        'ecs_cloudmap_sd_aws_calls_total{operation="ecs:DescribeTasks",outcome="error"} 1',
+        'ecs_cloudmap_sd_aws_calls_total{operation="ecs:DescribeTasks",outcome="throttled"} 1',
         'ecs_cloudmap_sd_cache_hits_total 1',
         'ecs_cloudmap_sd_stale_responses_total 1',
         'ecs_cloudmap_sd_targets 1',

@@ -17,7 +17,25 @@ export type AwsClients = {
  */
 const RETRY = { retryMode: 'adaptive', maxAttempts: 8 } as const;
 
-export const createAwsClients = (overrides: { endpoint?: string; region?: string } = {}): AwsClients => ({
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Whether Cloud Map calls go to an endpoint of our choosing rather than AWS's. DiscoverInstances
+ * carries the endpoint host prefix `data-` (AWS serves it from `data-servicediscovery.<region>...`);
+ * on a custom endpoint (`http://127.0.0.1:4566`, the test double) the prefix would name a host that
+ * does not exist, so it is turned off there and only there.
+ */
+export const hasCustomCloudMapEndpoint = (endpoint: string | undefined, env: Environment): boolean =>
+  Boolean(endpoint || env.AWS_ENDPOINT_URL_SERVICEDISCOVERY || env.AWS_ENDPOINT_URL);
+
+export const createAwsClients = (
+  overrides: { endpoint?: string; region?: string } = {},
+  env: Environment = process.env,
+): AwsClients => ({
   ecs: new ECSClient({ ...RETRY, ...overrides }),
-  cloudMap: new ServiceDiscoveryClient({ ...RETRY, ...overrides }),
+  cloudMap: new ServiceDiscoveryClient({
+    ...RETRY,
+    ...overrides,
+    disableHostPrefix: hasCustomCloudMapEndpoint(overrides.endpoint, env),
+  }),
 });

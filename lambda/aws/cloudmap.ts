@@ -3,6 +3,8 @@
  * Each returns plain data (no SDK types past this module).
  */
 import {
+  DiscoverInstancesCommand,
+  type DiscoverInstancesCommandOutput,
   GetServiceCommand,
   type GetServiceCommandOutput,
   ListInstancesCommand,
@@ -17,18 +19,29 @@ import {
 } from '@aws-sdk/client-servicediscovery';
 import type { CloudMapInstance, Tag } from '../model/inventory.ts';
 import type { CallContext, Sender } from './call-context.ts';
-import { CLOUD_MAP_LIST_PAGE } from './limits.ts';
+import { CLOUD_MAP_LIST_PAGE, DISCOVER_INSTANCES_MAX } from './limits.ts';
 import { pageAll } from './paging.ts';
 
-export type NamespaceRecord = { readonly id: string; readonly arn: string; readonly name: string };
+export type NamespaceRecord = {
+  readonly id: string;
+  readonly arn: string;
+  readonly name: string;
+  /**
+   * `Properties.HttpProperties.HttpName`, the name DiscoverInstances takes (DNS namespaces have one
+   * too). Usually equal to `name`; a reused name gets a generated suffix. Absent if AWS gave none.
+   */
+  readonly httpName: string | undefined;
+};
 
 export type CloudMapServiceRecord = {
   readonly id: string;
   readonly arn: string;
   readonly name: string;
   readonly namespaceId: string;
+  /** The namespace's `HttpName` (see `NamespaceRecord`), for DiscoverInstances. */
+  readonly namespaceHttpName: string | undefined;
   readonly description: string;
-  /** `InstanceCount` from ListServices; 0 means no ListInstances is needed. */
+  /** `InstanceCount` from ListServices; 0 means no instance read is needed. */
   readonly instanceCount: number;
 };
 
@@ -44,17 +57,24 @@ export const listNamespaces = (ctx: CallContext, cloudMap: Sender): Promise<Name
       new ListNamespacesCommand({ MaxResults: CLOUD_MAP_LIST_PAGE, NextToken }),
     );
     return {
-      items: (page.Namespaces ?? []).map((n) => ({ id: n.Id ?? '', arn: n.Arn ?? '', name: n.Name ?? '' })),
+      items: (page.Namespaces ?? []).map((n) => ({
+        id: n.Id ?? '',
+        arn: n.Arn ?? '',
+        name: n.Name ?? '',
+        httpName: n.Properties?.HttpProperties?.HttpName || undefined,
+      })),
       next: page.NextToken,
     };
   });
 
+/** The Cloud Map services of one namespace (`id`; `httpName` is carried for the instance reads). */
 export const listServices = (
   ctx: CallContext,
   cloudMap: Sender,
-  namespaceId: string,
-): Promise<CloudMapServiceRecord[]> =>
-  pageAll(async (NextToken) => {
+  namespace: Pick<NamespaceRecord, 'id' | 'httpName'>,
+): Promise<CloudMapServiceRecord[]> => {
+  const namespaceId = namespace.id;
+  return pageAll(async (NextToken) => {
     const page = await ctx.call<ListServicesCommandOutput>(
       'servicediscovery:ListServices',
       cloudMap,
@@ -70,6 +90,7 @@ export const listServices = (
         arn: s.Arn ?? '',
         name: s.Name ?? '',
         namespaceId,
+        namespaceHttpName: namespace.httpName,
         description: s.Description ?? '',
         // An absent count is unknown, not zero: read the instances then.
         instanceCount: s.InstanceCount ?? Number.POSITIVE_INFINITY,
@@ -77,6 +98,7 @@ export const listServices = (
       next: page.NextToken,
     };
   });
+};
 
 /** The namespace id of one Cloud Map service (for a service known only by an ECS `registryArn`). */
 export const getServiceNamespaceId = async (
@@ -108,6 +130,50 @@ export const listInstances = (
       next: page.NextToken,
     };
   });
+
+/**
+ * Every instance of a service with its attributes in one data-plane call: `HealthStatus=ALL` (the
+ * health filter must not hide instances ListInstances would list), `MaxResults` 1,000, which is also
+ * the most instances a service can hold, so one answer is the whole list. `undefined` when the
+ * answer is full: it has no next token, so a full page cannot prove it is complete.
+ */
+export const discoverInstances = async (
+  ctx: CallContext,
+  cloudMap: Sender,
+  namespaceHttpName: string,
+  serviceName: string,
+): Promise<CloudMapInstance[] | undefined> => {
+  const out = await ctx.call<DiscoverInstancesCommandOutput>(
+    'servicediscovery:DiscoverInstances',
+    cloudMap,
+    new DiscoverInstancesCommand({
+      NamespaceName: namespaceHttpName,
+      ServiceName: serviceName,
+      HealthStatus: 'ALL',
+      MaxResults: DISCOVER_INSTANCES_MAX,
+    }),
+  );
+  const instances = out.Instances ?? [];
+  if (instances.length >= DISCOVER_INSTANCES_MAX) return undefined;
+  return instances.map((i) => ({ id: i.InstanceId ?? '', attributes: { ...(i.Attributes ?? {}) } }));
+};
+
+/**
+ * The instances of a Cloud Map service: DiscoverInstances (one call, 1,000 per second of budget)
+ * wherever it can answer; the paged control-plane ListInstances only where it cannot: a namespace
+ * without an `HttpName` (DiscoverInstances addresses a namespace by it) or a full answer of 1,000.
+ */
+export const readInstances = async (
+  ctx: CallContext,
+  cloudMap: Sender,
+  service: Pick<CloudMapServiceRecord, 'id' | 'name' | 'namespaceHttpName'>,
+): Promise<CloudMapInstance[]> => {
+  const discovered =
+    service.namespaceHttpName === undefined
+      ? undefined
+      : await discoverInstances(ctx, cloudMap, service.namespaceHttpName, service.name);
+  return discovered ?? listInstances(ctx, cloudMap, service.id);
+};
 
 /** Tags of a namespace or service; a resource deleted since it was listed has none (docs/decisions.md "AWS reads and caching"). */
 export const listTags = async (ctx: CallContext, cloudMap: Sender, arn: string): Promise<Tag[]> => {

@@ -21,3 +21,79 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] => {
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return batches;
 };
+
+/** Cloud Map DiscoverInstances returns at most 1,000 instances, and a service holds at most 1,000. */
+export const DISCOVER_INSTANCES_MAX = 1000;
+
+/**
+ * One AWS throttling bucket: the operations that draw from it, its capacity (burst) and its refill
+ * rate, per account and Region, as AWS publishes them (or as assumed where AWS publishes nothing).
+ */
+export type RateFamily = {
+  /** Name in logs, docs and the benchmark tables. */
+  readonly name: string;
+  /** Operations that share the bucket, keyed like the call context (`ecs:ListTasks`). */
+  readonly operations: readonly string[];
+  /** Bucket capacity: calls allowed at once from a full bucket. */
+  readonly burst: number;
+  /** Tokens added per second (the sustained rate). */
+  readonly ratePerSecond: number;
+  /** Whether AWS publishes these numbers (false: our assumption, see docs/decisions.md). */
+  readonly published: boolean;
+};
+
+const ECS_READ = (name: string, operations: readonly string[], burst: number, ratePerSecond: number) =>
+  ({ name, operations, burst, ratePerSecond, published: true }) as const satisfies RateFamily;
+
+/**
+ * Cloud Map publishes no rate for its control plane. Each action gets a bucket of its own sized like
+ * ECS's service-read group (100 / 20): the ECS read buckets are AWS's sizing for comparable List and
+ * Describe reads, and a limit nobody publishes cannot be raised by a quota request, so we stay at
+ * the ECS level rather than guess higher (docs/decisions.md, "Refresh at the speed limit").
+ */
+const CLOUD_MAP_CONTROL = (operation: string): RateFamily => ({
+  name: `Cloud Map ${operation.split(':')[1]}`,
+  operations: [operation],
+  burst: 100,
+  ratePerSecond: 20,
+  published: false,
+});
+
+/**
+ * AWS's token buckets for every operation the core calls: ECS's request-throttling page (one bucket
+ * per action group, shared by the actions of the group) and Cloud Map's DiscoverInstances throttling
+ * page. The pacer sizes its own buckets to a share of these; the benchmark's double models them.
+ */
+export const AWS_RATE_FAMILIES: readonly RateFamily[] = [
+  ECS_READ('ECS cluster read', ['ecs:DescribeClusters', 'ecs:ListClusters'], 50, 20),
+  ECS_READ('ECS service read', ['ecs:ListServices', 'ecs:DescribeServices'], 100, 20),
+  ECS_READ(
+    'ECS cluster resource read',
+    ['ecs:ListTasks', 'ecs:DescribeTasks', 'ecs:DescribeContainerInstances', 'ecs:ListContainerInstances'],
+    100,
+    20,
+  ),
+  ECS_READ(
+    'ECS task definition read',
+    ['ecs:DescribeTaskDefinition', 'ecs:ListTaskDefinitions', 'ecs:ListTaskDefinitionFamilies'],
+    50,
+    20,
+  ),
+  ECS_READ('ECS tag read', ['ecs:ListTagsForResource'], 50, 20),
+  ECS_READ('ECS ListServicesByNamespace', ['ecs:ListServicesByNamespace'], 10, 1),
+  {
+    name: 'Cloud Map DiscoverInstances',
+    operations: ['servicediscovery:DiscoverInstances'],
+    burst: 2000,
+    ratePerSecond: 1000,
+    published: true,
+  },
+  ...[
+    'servicediscovery:ListNamespaces',
+    'servicediscovery:GetNamespace',
+    'servicediscovery:ListServices',
+    'servicediscovery:GetService',
+    'servicediscovery:ListInstances',
+    'servicediscovery:ListTagsForResource',
+  ].map(CLOUD_MAP_CONTROL),
+];

@@ -83,6 +83,7 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     relabelConfigurations: read('relabelConfigurations'),
     staleIfErrorSeconds: read('staleIfErrorSeconds'),
     awsMaxConcurrency: read('awsMaxConcurrency'),
+    awsRateShare: read('awsRateShare'),
     bearerToken: read('bearerToken'),
     bearerTokenSecret: read('bearerTokenSecret'),
     snapshotBucket: read('snapshotBucket'),

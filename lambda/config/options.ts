@@ -141,6 +141,15 @@ const integer =
     return /^\d+$/.test(text) && value >= min && value <= max ? ok(value) : fail(`expected ${expected}`);
   };
 
+/** A decimal fraction in (0, 1], e.g. `0.5` or `1`. */
+const share = (raw: string): ParseResult<number> => {
+  const text = raw.trim();
+  const value = Number(text);
+  return /^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text) && value > 0 && value <= 1
+    ? ok(value)
+    : fail('expected a decimal number greater than 0 and at most 1 (e.g. 0.5)');
+};
+
 const boolean = (raw: string): ParseResult<boolean> => {
   const text = raw.trim().toLowerCase();
   if (text === 'true') return ok(true);
@@ -370,6 +379,19 @@ export const OPTIONS: OptionTable = {
     blankIsUnset: true,
     secret: false,
     parse: integer(1, 64, 'an integer from 1 to 64'),
+  },
+  // 0.5: AWS's buckets are per account and Region and shared with every other caller (deployments
+  // throttle when discovery drains DescribeTasks), so discovery takes half of each and leaves half.
+  awsRateShare: {
+    name: 'AwsRateShare',
+    default: 0.5,
+    defaultText: '0.5',
+    example: '0.25',
+    meaning:
+      'Share of each AWS throttling bucket (burst and refill rate) discovery may use, greater than 0 and at most 1; calls wait for a token instead of being throttled.',
+    blankIsUnset: true,
+    secret: false,
+    parse: share,
   },
   // No token by default: the stack generates one into a secret; a bare server runs open locally.
   bearerToken: {

@@ -49,6 +49,8 @@ export type DiscoveryConfig = {
   readonly staleIfErrorSeconds: number;
   /** `AwsMaxConcurrency`: AWS calls in flight at once per refresh. @default 8 */
   readonly awsMaxConcurrency: number;
+  /** `AwsRateShare`: share of each AWS throttling bucket the pacer lets discovery use, (0, 1]. @default 0.5 */
+  readonly awsRateShare: number;
   /**
    * `BearerToken`: the token callers must present. Never logged. Exclusive with `bearerTokenSecret`.
    */

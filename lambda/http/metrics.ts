@@ -7,28 +7,22 @@ import type { DiscoveryResult } from '../model/discovery.ts';
 
 export const METRIC_PREFIX = 'ecs_cloudmap_sd_';
 
-export const AwsCallOutcome = { Success: 'success', Error: 'error' } as const;
+/** Outcome of a refresh (the `outcome` label of the duration histogram). */
+const RefreshOutcome = { Success: 'success', Error: 'error' } as const;
+
+type Outcomes = Readonly<Record<string, Readonly<Record<string, number>>>>;
 
 /**
- * What a failed discovery may tell about its AWS calls. The core's errors are not required to carry
- * these; when absent, the failure counts as one `operation="unknown", outcome="error"` call.
+ * The calls a failed discovery made, by operation and outcome (`awsCallOutcomes` of the core's
+ * `DiscoveryError`, the failed call included with its own outcome). A failure that carries none (not
+ * from the core) counts as one `operation="unknown", outcome="error"` call.
  */
-export type DiscoveryFailureDetails = {
-  /** `service:Operation` of the call that failed, e.g. `ecs:ListTasks`. */
-  readonly operation?: string;
-  /** Calls that succeeded before the failure, keyed `service:Operation`. */
-  readonly awsCalls?: Readonly<Record<string, number>>;
-};
-
-const failureDetails = (error: unknown): DiscoveryFailureDetails => {
-  if (typeof error !== 'object' || error === null) return {};
-  const { operation, awsCalls } = error as Record<string, unknown>;
-  return {
-    ...(typeof operation === 'string' ? { operation } : {}),
-    ...(typeof awsCalls === 'object' && awsCalls !== null
-      ? { awsCalls: awsCalls as Record<string, number> }
-      : {}),
-  };
+const failureOutcomes = (error: unknown): Outcomes | undefined => {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { awsCallOutcomes } = error as { awsCallOutcomes?: unknown };
+  return typeof awsCallOutcomes === 'object' && awsCallOutcomes !== null
+    ? (awsCallOutcomes as Outcomes)
+    : undefined;
 };
 
 export type AppMetrics = {
@@ -62,7 +56,7 @@ export const createMetrics = (): AppMetrics => {
   });
   const awsCalls = new Counter({
     name: `${METRIC_PREFIX}aws_calls_total`,
-    help: 'AWS API calls made by discovery refreshes, by operation and outcome.',
+    help: 'AWS API calls made by discovery refreshes, by operation and outcome (success, throttled, not_found, error); each call counted once.',
     labelNames: ['operation', 'outcome'] as const,
     registers,
   });
@@ -105,16 +99,18 @@ export const createMetrics = (): AppMetrics => {
     registers,
   });
 
-  const countCalls = (calls: Readonly<Record<string, number>>, outcome: string): void => {
-    for (const [operation, count] of Object.entries(calls)) awsCalls.inc({ operation, outcome }, count);
+  const countCalls = (outcomes: Outcomes): void => {
+    for (const [operation, counts] of Object.entries(outcomes)) {
+      for (const [outcome, count] of Object.entries(counts)) awsCalls.inc({ operation, outcome }, count);
+    }
   };
 
   return {
     registry,
     refreshSucceeded: (result) => {
       refreshes.inc();
-      duration.observe({ outcome: AwsCallOutcome.Success }, result.durationMs / 1000);
-      countCalls(result.awsCalls, AwsCallOutcome.Success);
+      duration.observe({ outcome: RefreshOutcome.Success }, result.durationMs / 1000);
+      countCalls(result.awsCallOutcomes);
       targets.set(result.targetCount);
       for (const [reason, count] of Object.entries(result.skipped)) skipped.set({ reason }, count);
       for (const [reason, count] of Object.entries(result.droppedLabels)) dropped.set({ reason }, count);
@@ -122,10 +118,10 @@ export const createMetrics = (): AppMetrics => {
     refreshFailed: (error, durationMs) => {
       refreshes.inc();
       failures.inc();
-      duration.observe({ outcome: AwsCallOutcome.Error }, durationMs / 1000);
-      const details = failureDetails(error);
-      countCalls(details.awsCalls ?? {}, AwsCallOutcome.Success);
-      awsCalls.inc({ operation: details.operation ?? 'unknown', outcome: AwsCallOutcome.Error });
+      duration.observe({ outcome: RefreshOutcome.Error }, durationMs / 1000);
+      const outcomes = failureOutcomes(error);
+      if (outcomes) countCalls(outcomes);
+      else awsCalls.inc({ operation: 'unknown', outcome: RefreshOutcome.Error });
     },
     served: (source, ageSeconds) => {
       if (source === 'hit') cacheHits.inc();

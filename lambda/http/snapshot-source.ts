@@ -57,6 +57,8 @@ const hold = (etag: string, snapshot: Snapshot): Held => ({
       skipped: snapshot.skipped,
       droppedLabels: snapshot.droppedLabels,
       awsCalls: snapshot.awsCalls,
+      // The serving process made none of the refresher's calls; its own S3 reads are not counted here.
+      awsCallOutcomes: {},
       durationMs: snapshot.durationMs,
       completedAt: snapshot.completedAt,
     },

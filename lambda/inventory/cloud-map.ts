@@ -6,11 +6,11 @@
 import {
   type CloudMapServiceRecord,
   getServiceNamespaceId,
-  listInstances,
   listNamespaces,
   listServices,
   listTags,
   type NamespaceRecord,
+  readInstances,
 } from '../aws/cloudmap.ts';
 import { matchesSelectors } from '../config/selectors.ts';
 import { arnResourceName } from '../model/cloud-map-match.ts';
@@ -59,9 +59,7 @@ const readCloudMapService = async (
 ): Promise<CloudMapService> => {
   const [tags, instances] = await Promise.all([
     readTags(deps, record.arn),
-    record.instanceCount > 0
-      ? listInstances(deps.ctx, deps.clients.cloudMap, record.id)
-      : Promise.resolve([]),
+    record.instanceCount > 0 ? readInstances(deps.ctx, deps.clients.cloudMap, record) : Promise.resolve([]),
   ]);
   return {
     id: record.id,
@@ -120,7 +118,7 @@ export const readNamespaces = async (
   const namespaces = resolveNamespaces(deps, all, refs, configured);
   const services = new Map<string, CloudMapServiceRecord[]>();
   const listNamespace = async (ns: NamespaceRecord) => {
-    services.set(ns.id, await listServices(ctx, clients.cloudMap, ns.id));
+    services.set(ns.id, await listServices(ctx, clients.cloudMap, ns));
   };
   await Promise.all(namespaces.map(listNamespace));
 

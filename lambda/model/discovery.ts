@@ -41,6 +41,8 @@ export type DiscoveryResult = {
   readonly droppedLabels: Readonly<Record<DroppedLabelReason, number>>;
   /** AWS calls made by this refresh, keyed `service:Operation` (e.g. `ecs:ListTasks`). */
   readonly awsCalls: Readonly<Record<string, number>>;
+  /** The same calls by outcome (`success`, `throttled`, `not_found`, `error`), each counted once. */
+  readonly awsCallOutcomes: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Wall time of the refresh in milliseconds. */
   readonly durationMs: number;
   /** Epoch milliseconds at which the refresh completed. */

@@ -6,6 +6,7 @@
 import { createCallContext, type Warning } from '../aws/call-context.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { describeTasks, type TaskRecord } from '../aws/ecs.ts';
+import { createPacer, type Pacer } from '../aws/pacer.ts';
 import type { SnapshotStore, WriteCondition } from '../aws/snapshot-store.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { createDiscoverDetailed } from '../discover.ts';
@@ -33,6 +34,11 @@ export type RefresherDeps = {
   readonly now?: () => number;
   /** Top-level resource cache shared by the full reconciles of one container. @default a new one */
   readonly cache?: TtlCache;
+  /**
+   * Paces every AWS call, full reconciles and event batches alike. @default one pacer at
+   * `config.awsRateShare`, made here once
+   */
+  readonly pacer?: Pacer;
 };
 
 export const RefreshOutcome = {
@@ -76,10 +82,12 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
   const now = deps.now ?? Date.now;
   const log = deps.logger;
   const onWarning = (warning: Warning) => log.warn(warning.message, { ...warning.data });
+  const pacer = deps.pacer ?? createPacer({ share: deps.config.awsRateShare });
   const discover = createDiscoverDetailed(deps.config, {
     clients: deps.clients,
     now,
     onWarning,
+    pacer,
     ...(deps.cache === undefined ? {} : { cache: deps.cache }),
   });
 
@@ -174,7 +182,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       log.info('task events changed nothing', { changes: changes.length, fresh: fresh.length });
       return { outcome: RefreshOutcome.Unchanged, awsCalls: {} };
     }
-    const ctx = createCallContext(deps.config.awsMaxConcurrency);
+    const ctx = createCallContext({ maxConcurrency: deps.config.awsMaxConcurrency, pacer });
     const toRead = new Map<string, string[]>();
     for (const change of relevant.filter((c) => !isFinal(c))) {
       toRead.set(change.clusterArn, [...(toRead.get(change.clusterArn) ?? []), change.taskArn]);

@@ -17,6 +17,11 @@ export type DoubleClientConfig = {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly maxAttempts?: number;
   readonly retryMode?: string;
+  /**
+   * Always true: the double is one host, so DiscoverInstances' `data-` endpoint prefix (which would
+   * make the SDK call `data-127.0.0.1`) is turned off.
+   */
+  readonly disableHostPrefix: boolean;
 };
 
 export const FAKE_CREDENTIALS = {
@@ -31,6 +36,7 @@ export const clientConfig = (
   region: double.region,
   endpoint: double.endpoint,
   credentials: FAKE_CREDENTIALS,
+  disableHostPrefix: true,
   ...overrides,
 });
 

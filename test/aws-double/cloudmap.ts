@@ -53,7 +53,14 @@ const matches = (filter: Filter, actual: string): boolean =>
       ? filter.values.includes(actual)
       : actual === filter.values[0];
 
-const namespaceJson = (ns: FleetNamespace, accountId: string) => ({
+/**
+ * A namespace's `HttpName`: its name, except that a name reused by a later namespace (a DNS and an
+ * HTTP namespace may share one) gets a generated suffix there, as Cloud Map adds a hash.
+ */
+const httpNameOf = (namespaces: readonly FleetNamespace[], ns: FleetNamespace): string =>
+  namespaces.find((other) => other.name === ns.name) === ns ? ns.name : `${ns.name}-${hashId(ns.id, 8)}`;
+
+const namespaceJson = (ns: FleetNamespace, accountId: string, httpName: string) => ({
   Id: ns.id,
   Arn: ns.arn,
   ResourceOwner: accountId,
@@ -64,7 +71,7 @@ const namespaceJson = (ns: FleetNamespace, accountId: string) => ({
     ...(ns.type === NamespaceKind.Http
       ? {}
       : { DnsProperties: { HostedZoneId: `Z${hashId(ns.id, 20).toUpperCase()}`, SOA: { TTL: 15 } } }),
-    HttpProperties: { HttpName: ns.name },
+    HttpProperties: { HttpName: httpName },
   },
   CreateDate: ns.createdAt,
 });
@@ -101,7 +108,9 @@ const listNamespaces = (index: FleetIndex, input: Input) => {
   const scope = JSON.stringify(filters);
   const result = page(found, { operation: 'ListNamespaces', scope, ...pageArgs(input) }, LIST_LIMITS);
   return {
-    Namespaces: result.items.map((ns) => namespaceJson(ns, index.fleet.accountId)),
+    Namespaces: result.items.map((ns) =>
+      namespaceJson(ns, index.fleet.accountId, httpNameOf(index.fleet.namespaces, ns)),
+    ),
     ...nextTokenOf(result.nextToken),
   };
 };
@@ -110,7 +119,12 @@ const getNamespace = (index: FleetIndex, input: Input) => {
   const id = requiredString(input, 'Id', invalid);
   const ns = index.namespaces.get(id);
   if (!ns) throw cloudMapError('NamespaceNotFound', `Namespace not found: ${id}`);
-  return { Namespace: { ...namespaceJson(ns, index.fleet.accountId), CreatorRequestId: `create-${ns.id}` } };
+  return {
+    Namespace: {
+      ...namespaceJson(ns, index.fleet.accountId, httpNameOf(index.fleet.namespaces, ns)),
+      CreatorRequestId: `create-${ns.id}`,
+    },
+  };
 };
 
 const listServices = (index: FleetIndex, input: Input) => {
@@ -159,6 +173,58 @@ const listInstances = (index: FleetIndex, input: Input) => {
   };
 };
 
+const DISCOVER_LIMITS = { defaultSize: 100, maxSize: 1000 } as const;
+const HEALTH_FILTERS = ['HEALTHY', 'UNHEALTHY', 'ALL', 'HEALTHY_OR_ELSE_ALL'] as const;
+
+/** Every service has a custom health check: an instance is healthy unless registered UNHEALTHY. */
+const healthOf = (attributes: Readonly<Record<string, string>>): string =>
+  attributes.AWS_INIT_HEALTH_STATUS === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY';
+
+/**
+ * The data-plane read: a namespace by its `HttpName`, a service by its name, no paging (one answer of
+ * at most `MaxResults`, 100 by default, 1,000 at most). Without `HealthStatus` only healthy instances
+ * are returned (stricter than needed, so a reader that forgets `ALL` is caught).
+ */
+const discoverInstances = (index: FleetIndex, input: Input) => {
+  const namespaceName = requiredString(input, 'NamespaceName', invalid);
+  const serviceName = requiredString(input, 'ServiceName', invalid);
+  const max = input.MaxResults ?? DISCOVER_LIMITS.defaultSize;
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > DISCOVER_LIMITS.maxSize) {
+    throw invalid(`MaxResults must be an integer from 1 to ${DISCOVER_LIMITS.maxSize}.`);
+  }
+  const filter = input.HealthStatus ?? 'HEALTHY';
+  if (!HEALTH_FILTERS.includes(filter as (typeof HEALTH_FILTERS)[number])) {
+    throw invalid(`HealthStatus ${String(filter)} is not valid.`);
+  }
+  const namespaces = index.fleet.namespaces;
+  const ns = namespaces.find((n) => httpNameOf(namespaces, n) === namespaceName);
+  if (!ns) throw cloudMapError('NamespaceNotFound', `Namespace not found: ${namespaceName}`);
+  const srv = ns.services.find((s) => s.name === serviceName);
+  if (!srv) throw cloudMapError('ServiceNotFound', `Service not found: ${serviceName}`);
+  const healthy = srv.instances.filter((i) => healthOf(i.attributes) === 'HEALTHY');
+  const chosen =
+    filter === 'ALL'
+      ? srv.instances
+      : filter === 'HEALTHY'
+        ? healthy
+        : filter === 'UNHEALTHY'
+          ? srv.instances.filter((i) => healthOf(i.attributes) !== 'HEALTHY')
+          : healthy.length > 0
+            ? healthy
+            : srv.instances;
+  return {
+    Instances: chosen.slice(0, max).map((i) => ({
+      InstanceId: i.id,
+      NamespaceName: namespaceName,
+      ServiceName: srv.name,
+      HealthStatus: healthOf(i.attributes),
+      Attributes: { ...i.attributes },
+    })),
+    // Deterministic per instance set (real Cloud Map increases it on every (de)registration).
+    InstancesRevision: Number.parseInt(hashId(srv.instances.map((i) => i.id).join(','), 8), 16),
+  };
+};
+
 const listTagsForResource = (index: FleetIndex, input: Input) => {
   const arn = requiredString(input, 'ResourceARN', invalid);
   if (!arn.startsWith('arn:aws:servicediscovery:')) throw invalid(`${arn} is not a valid ARN.`);
@@ -174,6 +240,7 @@ export const cloudMapOperations = {
   ListServices: listServices,
   GetService: getService,
   ListInstances: listInstances,
+  DiscoverInstances: discoverInstances,
   ListTagsForResource: listTagsForResource,
 } as const satisfies Record<string, (index: FleetIndex, input: Input) => unknown>;
 

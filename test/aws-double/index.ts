@@ -1,4 +1,5 @@
 /** The AWS API double: fleets, the server and SDK clients pointed at it. See README.md. */
+export { AWS_BUCKETS } from './aws-buckets.ts';
 export type { DoubleClientConfig, DoubleClients, DoubleEndpoint } from './clients.ts';
 export { clientConfig, doubleEnv, FAKE_CREDENTIALS, makeClients } from './clients.ts';
 export type { FaultError, FaultHandle, FaultSpec, LatencySpec, TokenBucketSpec } from './faults.ts';

@@ -37,6 +37,11 @@ export type AwsDoubleOptions = {
   readonly port?: number;
   /** Clock of the emitted task events' `time`, epoch ms. @default Date.now */
   readonly now?: () => number;
+  /**
+   * Milliseconds on a monotonic clock, for the token buckets; a test shares one fake clock with the
+   * client's pacer to drive refills by hand. @default performance.now
+   */
+  readonly clock?: () => number;
 };
 
 /** One call as the double received it, for `onCall` listeners. */
@@ -123,7 +128,8 @@ export const startAwsDouble = async (
   let index: FleetIndex = indexFleet(toFleet(fleet));
   let latency: LatencySpec = options.latencyMs ?? 0;
   let faults: ActiveFault[] = [];
-  let buckets: TokenBucket[] = (options.buckets ?? []).map((b) => new TokenBucket(b, performance.now()));
+  const clock = options.clock ?? (() => performance.now());
+  let buckets: TokenBucket[] = (options.buckets ?? []).map((b) => new TokenBucket(b, clock()));
   const listeners = new Set<(call: DoubleCall) => void>();
   const calls = new Map<Operation, number>();
   const throttled = new Map<Operation, number>();
@@ -131,12 +137,12 @@ export const startAwsDouble = async (
   let inFlight = 0;
   let peak = 0;
   const s3 = createS3Double();
-  const clock = options.now ?? Date.now;
+  const eventClock = options.now ?? Date.now;
   const taskVersions = new Map<string, number>();
   let taskEvents: TaskStateChangeEvent[] = [];
   const taskListeners = new Set<(event: TaskStateChangeEvent) => void>();
   const replaceFleet = (next: Fleet) => {
-    const emitted = taskStateChanges(index.fleet, next, taskVersions, new Date(clock()).toISOString());
+    const emitted = taskStateChanges(index.fleet, next, taskVersions, new Date(eventClock()).toISOString());
     index = indexFleet(next);
     taskEvents.push(...emitted);
     for (const event of emitted) for (const listener of taskListeners) listener(event);
@@ -180,7 +186,7 @@ export const startAwsDouble = async (
     }
     for (const listener of listeners) listener({ operation, input });
 
-    const now = performance.now();
+    const now = clock();
     let extraLatency = 0;
     let error: AwsError | undefined;
     // Every bucket of the operation's families is charged, as AWS charges each limit it enforces.
@@ -288,7 +294,7 @@ export const startAwsDouble = async (
       latency = next;
     },
     throttle: (spec) => {
-      const bucket = new TokenBucket(spec, performance.now());
+      const bucket = new TokenBucket(spec, clock());
       buckets.push(bucket);
       return {
         remove: () => {

@@ -57,7 +57,8 @@ describe('minimumCalls', () => {
       'servicediscovery:GetService': 1,
       'servicediscovery:ListServices': 2,
       'servicediscovery:ListTagsForResource': 17,
-      'servicediscovery:ListInstances': 17,
+      // One per service with instances: web (150), big (250) and the 12 one-instance registrations.
+      'servicediscovery:DiscoverInstances': 14,
     });
   });
 
@@ -69,7 +70,7 @@ describe('minimumCalls', () => {
     expect(warm['servicediscovery:ListNamespaces']).toBe(0);
     expect(warm['servicediscovery:GetService']).toBe(0);
     expect(warm['servicediscovery:ListTagsForResource']).toBe(0);
-    expect(total(warm)).toBe(30);
+    expect(total(warm)).toBe(27);
   });
 });
 
@@ -94,6 +95,7 @@ describe('originalCalls', () => {
 
 type BoundCase = {
   readonly calls: Readonly<Record<string, number>>;
+  readonly share: number;
   readonly bucket: number;
   readonly latency: number;
   readonly bound: number;
@@ -101,17 +103,35 @@ type BoundCase = {
 
 describe('lowerBoundSeconds', () => {
   it.each<BoundCase>([
-    { calls: { 'ecs:ListTasks': 150, 'ecs:DescribeTasks': 50 }, bucket: 5, latency: 0.625, bound: 5 },
-    { calls: { 'ecs:DescribeServices': 80 }, bucket: 0, latency: 0.25, bound: 0.25 },
+    // One bucket for ListTasks and DescribeTasks: 100 / 20 at AWS's size, 50 / 10 at half.
     {
-      calls: { 'servicediscovery:ListInstances': 300, 'servicediscovery:ListTagsForResource': 140 },
-      bucket: 10,
-      latency: 1.375,
-      bound: 10,
+      calls: { 'ecs:ListTasks': 150, 'ecs:DescribeTasks': 50 },
+      share: 1,
+      bucket: 5,
+      latency: 0.625,
+      bound: 5,
     },
-  ])('bounds $calls at $bound s', ({ calls, bucket, latency, bound }) => {
+    {
+      calls: { 'ecs:ListTasks': 150, 'ecs:DescribeTasks': 50 },
+      share: 0.5,
+      bucket: 15,
+      latency: 0.625,
+      bound: 15,
+    },
+    { calls: { 'ecs:DescribeServices': 80 }, share: 1, bucket: 0, latency: 0.25, bound: 0.25 },
+    { calls: { 'ecs:DescribeServices': 80 }, share: 0.5, bucket: 3, latency: 0.25, bound: 3 },
+    // ListServicesByNamespace: 10 / 1 at AWS's size, 5 / 0.5 at half.
+    { calls: { 'ecs:ListServicesByNamespace': 12 }, share: 0.5, bucket: 14, latency: 0.05, bound: 14 },
+    {
+      calls: { 'servicediscovery:DiscoverInstances': 300, 'servicediscovery:ListTagsForResource': 140 },
+      share: 0.5,
+      bucket: 9,
+      latency: 1.375,
+      bound: 9,
+    },
+  ])('bounds $calls at $bound s for share $share', ({ calls, share, bucket, latency, bound }) => {
     // Act
-    const result = lowerBoundSeconds(calls, 25, 8);
+    const result = lowerBoundSeconds(calls, 25, 8, share);
     // Assess
     expect(result).toEqual({ bucket, latency, bound });
   });

@@ -23,6 +23,7 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__RelabelConfigurations', ''],
       ['DiscoveryOptions__StaleIfErrorSeconds', '600'],
       ['DiscoveryOptions__AwsMaxConcurrency', '8'],
+      ['DiscoveryOptions__AwsRateShare', '0.5'],
       ['DiscoveryOptions__BearerToken', ''],
       ['DiscoveryOptions__BearerTokenSecret', ''],
       ['DiscoveryOptions__SnapshotBucket', ''],
@@ -49,7 +50,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 19);
+    expect(lines).toHaveLength(2 + 20);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

@@ -41,6 +41,7 @@ describe('loadConfig defaults', () => {
       relabelConfigurations: [],
       staleIfErrorSeconds: 600,
       awsMaxConcurrency: 8,
+      awsRateShare: 0.5,
       bearerToken: undefined,
       bearerTokenSecret: undefined,
       snapshotBucket: undefined,
@@ -70,6 +71,7 @@ describe('loadConfig defaults', () => {
       metricsPathPortTagPrefix: 'METRICS_',
       staleIfErrorSeconds: 600,
       awsMaxConcurrency: 8,
+      awsRateShare: 0.5,
       bearerToken: undefined,
       bearerTokenSecret: undefined,
     });
@@ -169,6 +171,7 @@ describe('loadConfig parsing', () => {
       ],
       staleIfErrorSeconds: 0,
       awsMaxConcurrency: 64,
+      awsRateShare: 0.5,
       bearerToken: undefined,
       bearerTokenSecret: 'ssm:/prometheus/token',
       snapshotBucket: undefined,

@@ -101,6 +101,12 @@ export const discoveryResult = (
   skipped: { not_running: 2, no_address: 1, no_port: 3, bad_port: 4 },
   droppedLabels: { reserved_name: 6, oversized_value: 1 },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
+  awsCallOutcomes: {
+    'ecs:ListServices': { success: 1 },
+    'ecs:DescribeServices': { success: 1 },
+    'ecs:ListTasks': { success: 2 },
+    'ecs:DescribeTasks': { success: 1 },
+  },
   durationMs: 420,
   completedAt: 1_700_000_000_000,
   ...overrides,

@@ -317,7 +317,8 @@ describe('a fleet big enough to page everywhere', () => {
       'servicediscovery:ListNamespaces': 1,
       'servicediscovery:ListServices': 1,
       'servicediscovery:ListTagsForResource': 2,
-      'servicediscovery:ListInstances': 3,
+      // 250 instances in one DiscoverInstances answer (ListInstances would take 3 pages of 100).
+      'servicediscovery:DiscoverInstances': 1,
     });
     expect(double.calls()).toEqual(result.awsCalls);
   });
@@ -380,7 +381,7 @@ describe('a fleet big enough to page everywhere', () => {
       'ecs:ListTasks': 1,
       'ecs:DescribeTasks': 1,
       'servicediscovery:ListServices': 1,
-      'servicediscovery:ListInstances': 1,
+      'servicediscovery:DiscoverInstances': 1,
     });
   });
 });

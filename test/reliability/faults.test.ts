@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createPacer } from '../../lambda/aws/pacer.ts';
 import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.ts';
 import { createDiscover } from '../../lambda/discover.ts';
 import { createApp } from '../../lambda/http/app.ts';
@@ -74,7 +75,11 @@ const setUp = async (options: Options = {}) => {
         ...options.config,
       }),
     createDiscover: (config) =>
-      createDiscover(config, { clients: { ecs: clients.ecs, cloudMap: clients.serviceDiscovery } }),
+      createDiscover(config, {
+        clients: { ecs: clients.ecs, cloudMap: clients.serviceDiscovery },
+        // Unpaced: 1,000 back-to-back refreshes would wait on the real clock for cluster-read tokens.
+        pacer: createPacer({ share: 1, families: [] }),
+      }),
     logger,
     readSecret: async () => 'unused',
     now: clock.now,

@@ -23,6 +23,7 @@ export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryC
   relabelConfigurations: [],
   staleIfErrorSeconds: 600,
   awsMaxConcurrency: 8,
+  awsRateShare: 0.5,
   bearerToken: undefined,
   bearerTokenSecret: undefined,
   snapshotBucket: undefined,
