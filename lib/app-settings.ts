@@ -42,6 +42,9 @@ export const SETTING_KEYS = [
   'timeoutSeconds',
   'logRetentionDays',
   'reservedConcurrentExecutions',
+  'snapshot',
+  'refresherMemorySize',
+  'refresherTimeoutSeconds',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -154,6 +157,20 @@ class Reader {
   }
 }
 
+/** The `refresher` prop, only when a refresher setting is given (it is invalid with snapshot=false). */
+const refresherSettings = (
+  memorySize: number | undefined,
+  timeoutSeconds: number | undefined,
+): Pick<EcsCloudMapDiscoveryProps, 'refresher'> =>
+  memorySize === undefined && timeoutSeconds === undefined
+    ? {}
+    : {
+        refresher: {
+          memorySize,
+          timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
+        },
+      };
+
 /**
  * Reads every setting. Throws one error listing every invalid setting; the construct then checks
  * the combination (its messages name the same keys).
@@ -197,6 +214,11 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
     timeout: timeout === undefined ? undefined : Duration.seconds(timeout),
     logRetention: retention as RetentionDays | undefined,
     reservedConcurrentExecutions: read.integer('reservedConcurrentExecutions', 1, 100_000),
+    snapshot: read.boolean('snapshot'),
+    ...refresherSettings(
+      read.integer('refresherMemorySize', 128, 10240),
+      read.integer('refresherTimeoutSeconds', 1, 900),
+    ),
   };
   const stackName = read.text('stackName') ?? DEFAULT_STACK_NAME;
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
