@@ -5,7 +5,7 @@
  * serving function reads to S3. A trigger runs the first refresh during the deployment.
  * docs/decisions.md, "Snapshot refresher in the CDK (issue 13)", explains each choice.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -256,6 +256,10 @@ export class SnapshotRefresher extends Construct {
       bundling: BUNDLING,
     });
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_PINNED_REASON });
+    Annotations.of(this.function).acknowledgeWarning(
+      '@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias',
+      'Only the trigger invokes a version, with its own identity policy; the schedule invokes the unqualified function.',
+    );
 
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Full reconcile of the Prometheus http_sd snapshot',
