@@ -115,8 +115,8 @@ export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
-   * VPC to run in. It needs a route to the ECS, Cloud Map and Secrets Manager APIs (NAT or
-   * interface endpoints).
+   * VPC to run in (both functions in snapshot mode). It needs a route to the ECS, Cloud Map and
+   * Secrets Manager APIs, and in snapshot mode to S3 (NAT, interface or gateway endpoints).
    * @default - not in a VPC
    */
   readonly vpc?: IVpc;

@@ -1,6 +1,7 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAppSettings } from '../../lib/app-settings.ts';
@@ -9,6 +10,8 @@ import { EcsCloudMapDiscovery, type EcsCloudMapDiscoveryProps } from '../../lib/
 import { refresherProblems, schedulePeriodMinutes } from '../../lib/snapshot-refresher.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
+// Each synthesis bundles the functions with esbuild: slow on a busy machine.
+const SYNTH_TIMEOUT = 180_000;
 
 type Synthesized = {
   readonly stack: Stack;
@@ -115,7 +118,7 @@ describe('snapshot mode (the default), clusters, Function URL + token', () => {
       servingLogs: synthesized.id(synthesized.discovery.logGroup),
       secret: synthesized.id(synthesized.discovery.secret!),
     };
-  });
+  }, SYNTH_TIMEOUT);
 
   it('keeps the snapshot in a private, encrypted, versioned bucket whose old versions expire after a day', () => {
     // Assess
@@ -434,7 +437,7 @@ describe('snapshot mode, namespaces only, HTTP API, tuned refresher', () => {
         maxReceiveCount: 3,
       },
     });
-  });
+  }, SYNTH_TIMEOUT);
 
   it('listens to task state changes of every cluster of the account (no clusterArn filter)', () => {
     // Assess
@@ -501,24 +504,58 @@ describe('snapshot mode, namespaces only, HTTP API, tuned refresher', () => {
   });
 });
 
-describe('embedded mode (snapshot: false)', () => {
-  it('creates no bucket, refresher, rule, queue or trigger', () => {
-    // Act
-    const synthesized = synth({ ecsClusters: ['prod'], snapshot: false });
+describe('snapshot mode in a VPC', () => {
+  it(
+    'runs both functions in the VPC and gives both roles the ENI permissions',
+    () => {
+      // Prepare
+      const app = new App();
+      const stack = new Stack(app, 'Vpc', { env: ENV });
+      const vpc = new Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
 
-    // Assess
-    expect(synthesized.discovery.refresher).toBeUndefined();
-    for (const type of [
-      'AWS::S3::Bucket',
-      'AWS::Events::Rule',
-      'AWS::SQS::Queue',
-      'AWS::CloudWatch::Alarm',
-      'Custom::Trigger',
-    ]) {
-      synthesized.template.resourceCountIs(type, 0);
-    }
-    synthesized.template.resourceCountIs('AWS::Lambda::Function', 1);
-  });
+      // Act
+      new EcsCloudMapDiscovery(stack, 'Discovery', { ecsClusters: ['prod'], vpc });
+
+      // Assess
+      const template = Template.fromStack(stack);
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'))
+        .filter((fn) => fn.Properties.Handler !== '__entrypoint__.handler' && fn.Properties.VpcConfig)
+        .map((fn) => fn.Properties.Handler)
+        .sort();
+      expect(functions).toEqual(['index.refreshHandler', 'index.streamingHandler']);
+      const withEni = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+        policy.Properties.PolicyDocument.Statement.some(
+          (statement: { Sid?: string }) => statement.Sid === 'VpcNetworkInterfaces',
+        ),
+      );
+      expect(withEni).toHaveLength(2);
+    },
+    SYNTH_TIMEOUT,
+  );
+});
+
+describe('embedded mode (snapshot: false)', () => {
+  it(
+    'creates no bucket, refresher, rule, queue or trigger',
+    () => {
+      // Act
+      const synthesized = synth({ ecsClusters: ['prod'], snapshot: false });
+
+      // Assess
+      expect(synthesized.discovery.refresher).toBeUndefined();
+      for (const type of [
+        'AWS::S3::Bucket',
+        'AWS::Events::Rule',
+        'AWS::SQS::Queue',
+        'AWS::CloudWatch::Alarm',
+        'Custom::Trigger',
+      ]) {
+        synthesized.template.resourceCountIs(type, 0);
+      }
+      synthesized.template.resourceCountIs('AWS::Lambda::Function', 1);
+    },
+    SYNTH_TIMEOUT,
+  );
 });
 
 describe('schedulePeriodMinutes', () => {
@@ -632,30 +669,38 @@ describe('the snapshot context keys', () => {
     expect(read).toThrow('context \'snapshot\': "yes" is not valid; expected true or false');
   });
 
-  it('synthesizes the whole app in embedded mode with the cdk-nag plugin passing', () => {
-    // Prepare
-    const { app } = createDiscoveryApp({ context: { ecsClusters: 'prod', snapshot: 'false' } });
+  it(
+    'synthesizes the whole app in embedded mode with the cdk-nag plugin passing',
+    () => {
+      // Prepare
+      const { app } = createDiscoveryApp({ context: { ecsClusters: 'prod', snapshot: 'false' } });
 
-    // Act
-    const template = app.synth().getStackByName('EcsCloudMapPrometheusSd').template;
+      // Act
+      const template = app.synth().getStackByName('EcsCloudMapPrometheusSd').template;
 
-    // Assess
-    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-    expect(types).not.toContain('AWS::S3::Bucket');
-  });
+      // Assess
+      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+      expect(types).not.toContain('AWS::S3::Bucket');
+    },
+    SYNTH_TIMEOUT,
+  );
 
-  it('synthesizes the whole app in snapshot mode by default with the cdk-nag plugin passing', () => {
-    // Prepare
-    const { app } = createDiscoveryApp({ context: { ecsClusters: 'prod' } });
+  it(
+    'synthesizes the whole app in snapshot mode by default with the cdk-nag plugin passing',
+    () => {
+      // Prepare
+      const { app } = createDiscoveryApp({ context: { ecsClusters: 'prod' } });
 
-    // Act
-    const template = app.synth().getStackByName('EcsCloudMapPrometheusSd').template;
+      // Act
+      const template = app.synth().getStackByName('EcsCloudMapPrometheusSd').template;
 
-    // Assess
-    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
-    expect(types.filter((type) => type === 'AWS::S3::Bucket' || type === 'Custom::Trigger')).toEqual([
-      'AWS::S3::Bucket',
-      'Custom::Trigger',
-    ]);
-  });
+      // Assess
+      const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+      expect(types.filter((type) => type === 'AWS::S3::Bucket' || type === 'Custom::Trigger')).toEqual([
+        'AWS::S3::Bucket',
+        'Custom::Trigger',
+      ]);
+    },
+    SYNTH_TIMEOUT,
+  );
 });
