@@ -40,6 +40,9 @@ export const CDK_SETTING_KEYS = [
   'timeoutSeconds',
   'logRetentionDays',
   'reservedConcurrentExecutions',
+  'snapshot',
+  'refresherMemorySize',
+  'refresherTimeoutSeconds',
 ] as const;
 export type CdkSettingKey = (typeof CDK_SETTING_KEYS)[number];
 
@@ -140,6 +143,20 @@ class Reader {
   }
 }
 
+/** The `refresher` prop, only when a refresher setting is given (it is invalid with snapshot=false). */
+const refresherSettings = (
+  memorySize: number | undefined,
+  timeoutSeconds: number | undefined,
+): Pick<EcsCloudMapDiscoveryProps, 'refresher'> =>
+  memorySize === undefined && timeoutSeconds === undefined
+    ? {}
+    : {
+        refresher: {
+          memorySize,
+          timeout: timeoutSeconds === undefined ? undefined : Duration.seconds(timeoutSeconds),
+        },
+      };
+
 /**
  * Reads every setting. Throws one `InvalidContextError` listing every invalid setting: the discovery
  * options as the handler's `loadConfig` words it, the CDK-only settings by their typed readers. The
@@ -196,6 +213,11 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
     timeout: timeout === undefined ? undefined : Duration.seconds(timeout),
     logRetention: retention as RetentionDays | undefined,
     reservedConcurrentExecutions: read.integer('reservedConcurrentExecutions', 1, 100_000),
+    snapshot: read.boolean('snapshot'),
+    ...refresherSettings(
+      read.integer('refresherMemorySize', 128, 10240),
+      read.integer('refresherTimeoutSeconds', 1, 900),
+    ),
   };
   const stackName = read.text('stackName') ?? DEFAULT_STACK_NAME;
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {

@@ -3,8 +3,8 @@
  * narrowly as ECS and Cloud Map allow (Service Authorization Reference, "Actions, resources, and
  * condition keys" for Amazon ECS and for AWS Cloud Map). docs/deploy.md explains every line.
  */
-import { ArnFormat, type Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { ArnFormat, type Stack, Validations } from 'aws-cdk-lib';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 
 /** Where a configured cluster lives, resolved from a name (this stack's account/region) or an ARN. */
 type ClusterScope = {
@@ -33,6 +33,10 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
     taskArns: arn('task', `${cluster}/*`),
   };
 };
+
+/** The ARN of each configured cluster (a name is in this stack's account and region), deduplicated. */
+export const clusterArns = (stack: Stack, clusters: readonly string[]): string[] =>
+  [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster).clusterArn);
 
 const allow = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
   new PolicyStatement({
@@ -130,6 +134,102 @@ export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
   ];
 };
 
+/**
+ * Every ECS and Cloud Map read a complete discovery makes: the role that runs discovery (the
+ * serving function in embedded mode, the refresher in snapshot mode) gets exactly these.
+ */
+export const discoveryReadStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => [
+  ...ecsStatements(stack, clusters),
+  ...cloudMapStatements(stack),
+];
+
 /** Read of the bearer-token secret, and nothing else (DescribeSecret is not called). */
 export const tokenSecretStatement = (secretArn: string): PolicyStatement =>
   allow('ReadBearerToken', ['secretsmanager:GetSecretValue'], [secretArn]);
+
+/** The serving function in snapshot mode: reads the one snapshot object (conditional GET). */
+export const snapshotReadStatement = (objectArn: string): PolicyStatement =>
+  allow('ReadSnapshot', ['s3:GetObject'], [objectArn]);
+
+/**
+ * The refresher: reads the stored snapshot (its inventory is the base of an incremental update)
+ * and writes a new one (conditional PUT). ListBucket on the bucket makes a missing snapshot read
+ * as 404 NoSuchKey instead of 403 AccessDenied, so the refresher can tell "no snapshot yet" (do a
+ * full refresh) from a denied read; the bucket holds nothing but the snapshot
+ * (docs/decisions.md, "Snapshot refresher in the CDK (issue 13)").
+ */
+export const snapshotWriteStatements = (bucketArn: string, objectArn: string): PolicyStatement[] => [
+  allow('ReadWriteSnapshot', ['s3:GetObject', 's3:PutObject'], [objectArn]),
+  allow('FindSnapshot', ['s3:ListBucket'], [bucketArn]),
+];
+
+/**
+ * Lambda creates and removes a function's ENIs with the function's role; these EC2 actions support
+ * no resource-level permissions (AWSLambdaVPCAccessExecutionRole grants the same).
+ */
+export const vpcNetworkInterfacesStatement = (): PolicyStatement =>
+  allow(
+    'VpcNetworkInterfaces',
+    [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    ['*'],
+  );
+
+/** cdk-nag flattens `{"Ref": "AWS::Region"}` into `<AWS::Region>`; acknowledgments must match it. */
+const flattenForNag = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(flattenForNag).join('');
+  if (value !== null && typeof value === 'object') {
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    if (join) return join[1].map(flattenForNag).join(join[0]);
+    const ref = (value as { Ref?: string }).Ref;
+    if (ref !== undefined) return `<${ref}>`;
+  }
+  return JSON.stringify(value);
+};
+
+/** Why each wildcard statement cannot be narrower, by Sid. */
+const WILDCARD_REASONS: Readonly<Record<string, string>> = {
+  EcsDescribeClusters: 'Every cluster of this account and region: services of the namespaces may run in any.',
+  EcsDescribeServices:
+    'Services are discovered at run time; scoped to the configured clusters (service/<cluster>/*).',
+  EcsDescribeTasks: 'Tasks are discovered at run time; scoped to the configured clusters (task/<cluster>/*).',
+  EcsListInClusters:
+    'ListServices has no resource type and ListTasks only container-instance; the ecs:cluster condition scopes them.',
+  EcsListServicesByNamespace:
+    'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
+  CloudMapList:
+    'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see cloudMapStatements).',
+  CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',
+  VpcNetworkInterfaces: 'Lambda ENI management actions support no resource-level permissions.',
+};
+
+/** IAM5 findings of `statements` on `role`, one acknowledgment each, with the reason. */
+export const acknowledgeWildcards = (
+  stack: Stack,
+  role: IRole,
+  statements: readonly PolicyStatement[],
+): void => {
+  // One acknowledgment per finding: "*" is shared by several statements, so their reasons join.
+  const findings = new Map<string, string[]>();
+  for (const statement of statements.map(
+    (each) => stack.resolve(each.toStatementJson()) as { Sid?: string; Resource: unknown },
+  )) {
+    const reason = statement.Sid === undefined ? undefined : WILDCARD_REASONS[statement.Sid];
+    if (reason === undefined) continue;
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const resource of resources.map(flattenForNag).filter((text) => text.includes('*'))) {
+      const id = `AwsSolutions-IAM5[Resource::${resource}]`;
+      findings.set(id, [...(findings.get(id) ?? []), `${statement.Sid}: ${reason}`]);
+    }
+  }
+  for (const [id, why] of findings) {
+    Validations.of(role).acknowledge({ id, reason: why.join(' ') });
+  }
+};

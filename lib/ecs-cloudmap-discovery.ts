@@ -3,13 +3,11 @@
  * front door (Function URL or API Gateway HTTP API), secured by default with a bearer token that the
  * stack generates into Secrets Manager.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
   type FunctionUrl,
@@ -17,7 +15,7 @@ import {
   InvokeMode,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -29,7 +27,20 @@ import {
   LogLevel,
   type OptionText,
 } from './discovery-options.ts';
-import { cloudMapStatements, ecsStatements, tokenSecretStatement } from './discovery-policy.ts';
+import {
+  acknowledgeWildcards,
+  discoveryReadStatements,
+  tokenSecretStatement,
+  vpcNetworkInterfacesStatement,
+} from './discovery-policy.ts';
+import {
+  BUNDLING,
+  LOCK_FILE,
+  lambdaEntry,
+  PROJECT_ROOT,
+  RUNTIME_PINNED_REASON,
+} from './function-bundling.ts';
+import { refresherProblems, SnapshotRefresher, type SnapshotRefresherOptions } from './snapshot-refresher.ts';
 
 /** How callers reach the endpoint and prove who they are. */
 export const AccessMode = {
@@ -68,6 +79,18 @@ export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
    * @default - none
    */
   readonly optionText?: OptionText;
+  /**
+   * Snapshot mode: a `SnapshotRefresher` (reserved concurrency 1; schedule, task events) writes the
+   * target list to S3 and the serving function only reads it there, never calling ECS or Cloud
+   * Map. false: every serving environment runs discovery itself (embedded mode).
+   * @default true
+   */
+  readonly snapshot?: boolean;
+  /**
+   * Tuning of the refresher (snapshot mode only).
+   * @default - the `SnapshotRefresherOptions` defaults
+   */
+  readonly refresher?: SnapshotRefresherOptions;
   /**
    * How callers reach the endpoint.
    * @default AccessMode.FunctionUrlToken
@@ -126,8 +149,8 @@ export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
    */
   readonly httpApiThrottle?: HttpApiThrottle;
   /**
-   * VPC to run in. It needs a route to the ECS, Cloud Map and Secrets Manager APIs (NAT or
-   * interface endpoints).
+   * VPC to run in (both functions in snapshot mode). It needs a route to the ECS, Cloud Map and
+   * Secrets Manager APIs, and in snapshot mode to S3 (NAT, interface or gateway endpoints).
    * @default - not in a VPC
    */
   readonly vpc?: IVpc;
@@ -151,8 +174,6 @@ export const ENDPOINT_PATHS = ['/prometheus-targets', '/metrics', '/health'] as 
 
 const HTTP_API_TIMEOUT_LIMIT_SECONDS = 30;
 const LAMBDA_TIMEOUT_LIMIT_SECONDS = 900;
-
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Thrown for invalid props: every problem, one line each, each naming the prop. */
 export class InvalidPropsError extends Error {
@@ -221,20 +242,11 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
   if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
     problems.push('vpcSubnets, securityGroups: only valid together with vpc');
   }
-  return problems;
-};
-
-/** cdk-nag flattens `{"Ref": "AWS::Region"}` into `<AWS::Region>`; acknowledgments must match it. */
-const flattenForNag = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(flattenForNag).join('');
-  if (value !== null && typeof value === 'object') {
-    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
-    if (join) return join[1].map(flattenForNag).join(join[0]);
-    const ref = (value as { Ref?: string }).Ref;
-    if (ref !== undefined) return `<${ref}>`;
+  if (props.refresher && props.snapshot === false) {
+    problems.push('refresher: only used in snapshot mode (snapshot is false)');
   }
-  return JSON.stringify(value);
+  problems.push(...refresherProblems(props.refresher ?? {}));
+  return problems;
 };
 
 export class EcsCloudMapDiscovery extends Construct {
@@ -254,6 +266,8 @@ export class EcsCloudMapDiscovery extends Construct {
   public readonly accessMode: AccessMode;
   /** Full URL of `/prometheus-targets` (a token at synth). */
   public readonly targetsUrl: string;
+  /** The refresher, its bucket, schedule and event queue, in snapshot mode. */
+  public readonly refresher?: SnapshotRefresher;
 
   constructor(scope: Construct, id: string, props: EcsCloudMapDiscoveryProps) {
     super(scope, id);
@@ -273,6 +287,12 @@ export class EcsCloudMapDiscovery extends Construct {
     const viaHttpApi = accessMode === AccessMode.HttpApiToken;
     const streaming = !viaHttpApi && (props.responseStreaming ?? true);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const environment = {
+      ...discoveryVariables,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? LogLevel.Info,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
 
     if (props.allowUnauthenticated) {
       Annotations.of(this).addWarningV2(
@@ -287,30 +307,29 @@ export class EcsCloudMapDiscovery extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'ECS / Cloud Map Prometheus service discovery: read-only discovery calls and its own logs',
     });
-    const statements = [...ecsStatements(stack, config.ecsClusters), ...cloudMapStatements(stack)];
-    if (props.vpc) {
-      // Lambda creates and removes the function's ENIs with the function's role; these EC2 actions
-      // support no resource-level permissions (AWSLambdaVPCAccessExecutionRole grants the same).
-      statements.push(
-        new PolicyStatement({
-          sid: 'VpcNetworkInterfaces',
-          effect: Effect.ALLOW,
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
+    if (props.snapshot ?? true) {
+      this.refresher = new SnapshotRefresher(this, 'Refresher', {
+        ...props.refresher,
+        ecsClusters: config.ecsClusters,
+        cacheTtlSeconds: config.cacheTtlSeconds,
+        environment,
+        architecture: props.architecture,
+        logRetention: retention,
+        vpc: props.vpc,
+        vpcSubnets: props.vpcSubnets,
+        securityGroups: props.securityGroups,
+      });
+      // Snapshot mode: the serving role reads the snapshot object and calls neither ECS nor Cloud Map.
+      this.refresher.grantReadSnapshot(this.role);
     }
+    const statements = [
+      ...(this.refresher ? [] : discoveryReadStatements(stack, config.ecsClusters)),
+      ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
+    ];
     for (const statement of statements) {
       this.role.addToPrincipalPolicy(statement);
     }
-    this.acknowledgeWildcards(stack, statements);
+    acknowledgeWildcards(stack, this.role, statements);
     this.logGroup.grantWrite(this.role);
 
     const tokenEnvironment: Record<string, string> = {};
@@ -335,10 +354,10 @@ export class EcsCloudMapDiscovery extends Construct {
     }
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: join(projectRoot, 'lambda', 'handler.ts'),
+      entry: lambdaEntry('handler.ts'),
       handler: streaming ? 'streamingHandler' : 'handler',
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: LOCK_FILE,
       runtime: Runtime.NODEJS_22_X,
       architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -350,34 +369,10 @@ export class EcsCloudMapDiscovery extends Construct {
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
       description: 'Prometheus http_sd endpoint for ECS and Cloud Map',
-      environment: {
-        ...discoveryVariables,
-        ...tokenEnvironment,
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_LOG_LEVEL: props.logLevel ?? LogLevel.Info,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies call require() for Node built-ins; ESM has no require.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // Bundled, not taken from the runtime: measured smaller cold start and a pinned SDK version
-        // (docs/deploy.md, "Bundle").
-        externalModules: [],
-      },
+      environment: { ...environment, ...this.refresher?.snapshotEnvironment, ...tokenEnvironment },
+      bundling: BUNDLING,
     });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is pinned on purpose: the bundle is built and tested for node22, and a runtime change is a deliberate release.',
-    });
+    Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: RUNTIME_PINNED_REASON });
 
     if (viaHttpApi) {
       const accessLogs = new LogGroup(this, 'AccessLogs', { retention });
@@ -435,41 +430,5 @@ export class EcsCloudMapDiscovery extends Construct {
       );
     }
     return lines.join('\n');
-  }
-
-  /** IAM5 findings, one acknowledgment each, with the reason a narrower resource is impossible. */
-  private acknowledgeWildcards(stack: Stack, statements: readonly PolicyStatement[]): void {
-    const reasons: Record<string, string> = {
-      EcsDescribeClusters:
-        'Every cluster of this account and region: services of the namespaces may run in any.',
-      EcsDescribeServices:
-        'Services are discovered at run time; scoped to the configured clusters (service/<cluster>/*).',
-      EcsDescribeTasks:
-        'Tasks are discovered at run time; scoped to the configured clusters (task/<cluster>/*).',
-      EcsListInClusters:
-        'ListServices has no resource type and ListTasks only container-instance; the ecs:cluster condition scopes them.',
-      EcsListServicesByNamespace:
-        'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
-      CloudMapList:
-        'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see discovery-policy.ts).',
-      CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',
-      VpcNetworkInterfaces: 'Lambda ENI management actions support no resource-level permissions.',
-    };
-    // One acknowledgment per finding: "*" is shared by several statements, so their reasons join.
-    const findings = new Map<string, string[]>();
-    for (const statement of statements.map(
-      (each) => stack.resolve(each.toStatementJson()) as { Sid?: string; Resource: unknown },
-    )) {
-      const reason = statement.Sid === undefined ? undefined : reasons[statement.Sid];
-      if (reason === undefined) continue;
-      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-      for (const resource of resources.map(flattenForNag).filter((text) => text.includes('*'))) {
-        const id = `AwsSolutions-IAM5[Resource::${resource}]`;
-        findings.set(id, [...(findings.get(id) ?? []), `${statement.Sid}: ${reason}`]);
-      }
-    }
-    for (const [id, why] of findings) {
-      Validations.of(this.role).acknowledge({ id, reason: why.join(' ') });
-    }
   }
 }

@@ -93,8 +93,19 @@ const synthBundle = async (outdir: string): Promise<string> => {
   ) as {
     files: Record<string, { source: { path: string; packaging?: string } }>;
   };
-  const lambdaCode = Object.values(manifest.files).find((file) => file.source.packaging === 'zip');
-  if (lambdaCode === undefined) throw new Error('no zip asset (the Lambda code) in the assets manifest');
+  // The stack has several functions (refresher, custom resource providers): take the serving one's code.
+  const template = JSON.parse(
+    await readFile(join(outdir, 'EcsCloudMapPrometheusSd.template.json'), 'utf8'),
+  ) as {
+    Resources: Record<string, { Type: string; Properties?: { Handler?: string; Code?: { S3Key?: string } } }>;
+  };
+  const serving = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' && resource.Properties?.Handler === 'index.streamingHandler',
+  );
+  const lambdaCode = manifest.files[serving?.Properties?.Code?.S3Key?.replace(/\.zip$/, '') ?? ''];
+  if (lambdaCode === undefined)
+    throw new Error('no zip asset of the serving function in the assets manifest');
   return join(outdir, lambdaCode.source.path, 'index.mjs');
 };
 

@@ -73,10 +73,11 @@ const policyDocument = (template: Template) => {
 const nagViolations = (stack: Stack): string[] =>
   new AwsSolutionsChecks().validateScope(stack).violations.map((violation) => violation.ruleName);
 
-describe('EcsCloudMapDiscovery, default (Function URL + generated bearer token)', () => {
+describe('EcsCloudMapDiscovery, embedded mode (Function URL + generated bearer token)', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth({
+      snapshot: false,
       ecsClusters: ['prod', 'arn:aws:ecs:us-east-1:210987654321:cluster/staging'],
       extraPrometheusLabels: { region: 'eu;west', formula: 'a=b' },
       cacheTtlSeconds: 30,
@@ -215,10 +216,11 @@ describe('EcsCloudMapDiscovery, default (Function URL + generated bearer token)'
   });
 });
 
-describe('EcsCloudMapDiscovery, Function URL with AWS_IAM, namespaces only', () => {
+describe('EcsCloudMapDiscovery, embedded mode, Function URL with AWS_IAM, namespaces only', () => {
   let synthesized: Synthesized;
   beforeAll(() => {
     synthesized = synth({
+      snapshot: false,
       cloudMapNamespaces: ['app.local'],
       accessMode: 'function-url-iam',
       responseStreaming: false,
