@@ -49,21 +49,18 @@ const readTasks = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Map<s
   return byService;
 };
 
-/** The snapshot's clusters: each cluster's services with their tasks, in a deterministic order. */
-export const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]): Promise<Cluster[]> =>
-  Promise.all(
-    clusters.map(async (cluster): Promise<Cluster> => {
-      const tasks = await readTasks(deps, cluster);
-      const services = [...cluster.services]
-        .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
-        .map(
-          ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
-            ...service,
-            tasks: [...(tasks.get(service.arn) ?? [])]
-              .sort((a, b) => byString(a.arn, b.arn))
-              .map(({ group: _group, ...task }) => task),
-          }),
-        );
-      return { arn: cluster.arn, name: cluster.name, services };
-    }),
-  );
+/** A snapshot cluster: the cluster's services with their tasks, in a deterministic order. */
+export const readCluster = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Cluster> => {
+  const tasks = await readTasks(deps, cluster);
+  const services = [...cluster.services]
+    .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
+    .map(
+      ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
+        ...service,
+        tasks: [...(tasks.get(service.arn) ?? [])]
+          .sort((a, b) => byString(a.arn, b.arn))
+          .map(({ group: _group, ...task }) => task),
+      }),
+    );
+  return { arn: cluster.arn, name: cluster.name, services };
+};
