@@ -15,7 +15,7 @@ import type { Cluster, InventorySnapshot, Namespace } from '../model/inventory.t
 import { readNamespaces, startNamespaceReads } from './cloud-map.ts';
 import { type CollectDeps, started, unique } from './collect-deps.ts';
 import { readClusterServices, readConfiguredClusters } from './ecs-services.ts';
-import { readCluster } from './ecs-tasks.ts';
+import { readCluster, readClusterInParts } from './ecs-tasks.ts';
 import { keepRegistered, readRegisteredServices } from './services-from-namespaces.ts';
 
 export type { CollectDeps } from './collect-deps.ts';
@@ -105,7 +105,8 @@ const collectBothMode = async (deps: CollectDeps): Promise<InventorySnapshot> =>
 
 /**
  * Namespaces mode: ListServicesByNamespace runs while the namespaces' Cloud Map contents are read;
- * a cluster's tasks are read as soon as its registered services are described.
+ * a service's tasks are listed as soon as its Describe batch answers (the cluster's task count is
+ * unknown without DescribeClusters, so every service with tasks is listed on its own).
  */
 const collectNamespacesMode = async (deps: CollectDeps): Promise<InventorySnapshot> => {
   const refs = deps.config.cloudMapNamespaces;
@@ -115,15 +116,11 @@ const collectNamespacesMode = async (deps: CollectDeps): Promise<InventorySnapsh
     const registered = await readRegisteredServices(deps, await cloudMap.records(refs), namespaces);
     const read = await namespaces;
     return Promise.all(
-      registered.map(async ({ arn, services }) =>
-        readCluster(deps, {
-          arn,
-          name: arnResourceName(arn),
-          // Unknown without DescribeClusters: tasks are listed per service.
-          taskCount: Number.POSITIVE_INFINITY,
-          services: keepRegistered(await services, arnResourceName(arn), read),
-        }),
-      ),
+      registered.map(({ arn, parts }) => {
+        const name = arnResourceName(arn);
+        const kept = parts.map(async (part) => keepRegistered(await part, name, read));
+        return readClusterInParts(deps, { arn, name }, kept);
+      }),
     );
   })();
   return assemble(clusters, namespaces);

@@ -3,7 +3,9 @@
  * select, found without listing whole clusters, and the registration filter of namespaces and
  * both modes. Another way of registering ECS services in Cloud Map is recognised here.
  */
+
 import { describeServices, listServiceArnsByNamespace, type ServiceRecord } from '../aws/ecs.ts';
+import { chunk, DESCRIBE_SERVICES_BATCH } from '../aws/limits.ts';
 import {
   arnResourceName,
   ECS_CLUSTER_NAME_ATTRIBUTE,
@@ -26,8 +28,11 @@ const clusterArnFromNamespace = (namespaceArn: string, clusterName: string): str
   return `arn:${partition}:ecs:${region}:${account}:cluster/${clusterName}`;
 };
 
-/** A cluster that namespaces mode reads, with its registered services once they are described. */
-export type RegisteredCluster = { readonly arn: string; readonly services: Promise<ServiceRecord[]> };
+/** A cluster that namespaces mode reads, with its registered services, one part per Describe batch. */
+export type RegisteredCluster = {
+  readonly arn: string;
+  readonly parts: readonly Promise<ServiceRecord[]>[];
+};
 
 /**
  * Namespaces mode: the ECS services registered in the namespaces, by cluster ARN (sorted): Service
@@ -35,8 +40,8 @@ export type RegisteredCluster = { readonly arn: string; readonly services: Promi
  * `ECS_CLUSTER_NAME`/`ECS_SERVICE_NAME` attributes ECS writes on their instances.
  * `ListServicesByNamespace` needs only the namespace ARNs (`found`), so it runs while `namespaces`
  * (their Cloud Map contents) are still being read; each cluster's services are described as soon as
- * every source has named its services, and handed on per cluster (docs/decisions.md "Pipelined
- * refresh (issue 12)").
+ * every source has named its services, and handed on per Describe batch (docs/decisions.md
+ * "Pipelined refresh (issue 12)").
  */
 export const readRegisteredServices = async (
   deps: CollectDeps,
@@ -63,11 +68,14 @@ export const readRegisteredServices = async (
       }
     }
   }
+  // One part per batch, cut as `describeServices` would cut the whole list: the same calls.
   return [...wanted.keys()].sort(byString).map((arn) => ({
     arn,
-    services: started(
-      describeServices(deps.ctx, deps.clients.ecs, arn, [...(wanted.get(arn) ?? [])].sort(byString)).then(
-        (described) => selectByTags(deps, described),
+    parts: chunk([...(wanted.get(arn) ?? [])].sort(byString), DESCRIBE_SERVICES_BATCH).map((batch) =>
+      started(
+        describeServices(deps.ctx, deps.clients.ecs, arn, batch).then((described) =>
+          selectByTags(deps, described),
+        ),
       ),
     ),
   }));

@@ -22,10 +22,16 @@ import {
 const FALLBACK_MS = 3_000;
 const TEST_TIMEOUT_MS = 30_000;
 
-type CallEvent = { readonly at: 'start' | 'end'; readonly operation: string; readonly cluster: string };
+type CallEvent = {
+  readonly at: 'start' | 'end';
+  readonly operation: string;
+  readonly cluster: string;
+  /** The service of a ListTasks (`serviceName`) or the services of a DescribeServices, comma-joined. */
+  readonly services: string;
+};
 /** Holds the answer of every call matching `call` until `until(events)` holds. */
 type Hold = {
-  readonly call: (operation: string, cluster: string) => boolean;
+  readonly call: (operation: string, cluster: string, services: string) => boolean;
   readonly until: (events: readonly CallEvent[]) => boolean;
 };
 
@@ -71,11 +77,13 @@ const setup = async (spec: FleetSpec, env: Record<string, string>, holds: readon
     async (args: A): Promise<R> => {
       const service = SERVICES[context.clientName as keyof typeof SERVICES] ?? context.clientName;
       const operation = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
-      const cluster = ((args.input as { cluster?: string }).cluster ?? '').split('/').pop() ?? '';
-      record({ at: 'start', operation, cluster });
+      const input = args.input as { cluster?: string; serviceName?: string; services?: string[] };
+      const cluster = (input.cluster ?? '').split('/').pop() ?? '';
+      const services = input.serviceName ?? (input.services ?? []).join(',');
+      record({ at: 'start', operation, cluster, services });
       const output = await next(args);
-      for (const hold of holds) if (hold.call(operation, cluster)) await waitFor(hold.until);
-      record({ at: 'end', operation, cluster });
+      for (const hold of holds) if (hold.call(operation, cluster, services)) await waitFor(hold.until);
+      record({ at: 'end', operation, cluster, services });
       return output;
     };
   clients.ecs.middlewareStack.add(timeline, { step: 'initialize', name: 'callTimeline' });
@@ -265,6 +273,93 @@ describe('namespaces mode', () => {
         'servicediscovery:ListTagsForResource': 4,
         'servicediscovery:ListInstances': 2,
       });
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('within a cluster', () => {
+  it(
+    'describes a full batch of listed tasks while another service of the cluster is still being listed',
+    async () => {
+      // Prepare: 1 + 1 ListTasks and 2 DescribeTasks per service beat 6 + 6 cluster-wide, so tasks are
+      // listed per service; the ListTasks answer of `small` is held until a DescribeTasks has started.
+      const { discover, events } = await setup(
+        {
+          clusters: [
+            {
+              name: 'c1',
+              services: [
+                { name: 'big', tags: { PROMETHEUS_TARGET: 'true', METRICS_PORT: '80' }, tasks: 100 },
+                { name: 'small', tags: { PROMETHEUS_TARGET: 'true', METRICS_PORT: '80' }, tasks: 1 },
+                { name: 'out', tags: { METRICS_PORT: '80' }, tasks: 500 },
+              ],
+            },
+          ],
+        },
+        {
+          DiscoveryOptions__EcsClusters: 'c1',
+          DiscoveryOptions__EcsServiceSelectorTags: 'PROMETHEUS_TARGET=true',
+        },
+        [
+          {
+            call: (operation, _cluster, services) => operation === 'ecs:ListTasks' && services === 'small',
+            until: happened('start', 'ecs:DescribeTasks'),
+          },
+        ],
+      );
+
+      // Act
+      const result = await discover();
+
+      // Assess
+      expect(first(events, 'start', 'ecs:DescribeTasks')).toBeLessThan(
+        events.findIndex((e) => e.at === 'end' && e.operation === 'ecs:ListTasks' && e.services === 'small'),
+      );
+      expect(result.targetCount).toBe(101);
+      expect(result.awsCalls['ecs:ListTasks']).toBe(2);
+      expect(result.awsCalls['ecs:DescribeTasks']).toBe(2);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "lists a service's tasks in namespaces mode as soon as its Describe batch answers",
+    async () => {
+      // Prepare: 11 services, described in batches of 10 (svc00-svc09, then svc10); the second batch's
+      // answer is held until the tasks of svc00 are listed.
+      const services = Array.from({ length: 11 }, (_, i) =>
+        service(`svc${String(i).padStart(2, '0')}`, { serviceConnect: { namespace: 'apps' } }),
+      );
+      const { discover, events } = await setup(
+        { clusters: [{ name: 'a', services }] },
+        { DiscoveryOptions__CloudMapNamespaces: 'apps' },
+        [
+          {
+            call: (operation, _cluster, names) => operation === 'ecs:DescribeServices' && names === 'svc10',
+            until: (e) =>
+              e.some((x) => x.at === 'end' && x.operation === 'ecs:ListTasks' && x.services === 'svc00'),
+          },
+        ],
+      );
+
+      // Act
+      const result = await discover();
+
+      // Assess
+      expect(
+        events.findIndex(
+          (e) => e.at === 'start' && e.operation === 'ecs:ListTasks' && e.services === 'svc00',
+        ),
+      ).toBeLessThan(
+        events.findIndex(
+          (e) => e.at === 'end' && e.operation === 'ecs:DescribeServices' && e.services === 'svc10',
+        ),
+      );
+      expect(result.targetCount).toBe(11);
+      expect(result.awsCalls['ecs:DescribeServices']).toBe(2);
+      expect(result.awsCalls['ecs:ListTasks']).toBe(11);
+      expect(result.awsCalls['ecs:DescribeTasks']).toBe(1);
     },
     TEST_TIMEOUT_MS,
   );
