@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lambda/config/load.ts';
-import { createDiscoverDetailed } from '../../lambda/discover.ts';
+import { createDiscoverDetailed, DiscoveryError } from '../../lambda/discover.ts';
 import { createTtlCache } from '../../lambda/inventory/ttl-cache.ts';
 import {
   type AwsDouble,
@@ -81,10 +81,13 @@ const setup = async (spec: FleetSpec, env: Record<string, string>, holds: readon
       const cluster = (input.cluster ?? '').split('/').pop() ?? '';
       const services = input.serviceName ?? (input.services ?? []).join(',');
       record({ at: 'start', operation, cluster, services });
-      const output = await next(args);
-      for (const hold of holds) if (hold.call(operation, cluster, services)) await waitFor(hold.until);
-      record({ at: 'end', operation, cluster, services });
-      return output;
+      try {
+        const output = await next(args);
+        for (const hold of holds) if (hold.call(operation, cluster, services)) await waitFor(hold.until);
+        return output;
+      } finally {
+        record({ at: 'end', operation, cluster, services });
+      }
     };
   clients.ecs.middlewareStack.add(timeline, { step: 'initialize', name: 'callTimeline' });
   clients.serviceDiscovery.middlewareStack.add(timeline, { step: 'initialize', name: 'callTimeline' });
@@ -92,7 +95,7 @@ const setup = async (spec: FleetSpec, env: Record<string, string>, holds: readon
     clients: { ecs: clients.ecs, cloudMap: clients.serviceDiscovery },
     cache: createTtlCache(),
   });
-  return { discover, events };
+  return { discover, events, double };
 };
 
 /** Position of the first event matching, or -1. */
@@ -360,6 +363,49 @@ describe('within a cluster', () => {
       expect(result.awsCalls['ecs:DescribeServices']).toBe(2);
       expect(result.awsCalls['ecs:ListTasks']).toBe(11);
       expect(result.awsCalls['ecs:DescribeTasks']).toBe(1);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe('failures while other reads are in flight', () => {
+  it.each([
+    ['servicediscovery:ListNamespaces', 'a'],
+    ['ecs:ListServices', 'b'],
+    ['ecs:DescribeTasks', 'a'],
+  ] as const)(
+    'rejects the whole refresh when %s fails (cluster %s)',
+    async (operation, cluster) => {
+      // Prepare: cluster `b`'s ListServices is held until cluster `a`'s tasks are described, so the
+      // failing read happens while the other stages are running.
+      const { discover, double } = await setup(
+        {
+          clusters: [
+            { name: 'a', services: [service('web', { serviceConnect: { namespace: 'apps' } })] },
+            { name: 'b', services: [service('api')] },
+          ],
+        },
+        { DiscoveryOptions__EcsClusters: 'a;b' },
+        [
+          {
+            call: (op, c) => op === 'ecs:ListServices' && c === 'b',
+            until: happened('end', 'ecs:DescribeTasks', 'a'),
+          },
+        ],
+      );
+      double.inject({
+        operation,
+        ...(operation.startsWith('ecs:') ? { cluster } : {}),
+        error: 'AccessDeniedException',
+        times: 'always',
+      });
+
+      // Act
+      const failure = await discover().catch((error: unknown) => error);
+
+      // Assess
+      expect(failure).toBeInstanceOf(DiscoveryError);
+      expect((failure as DiscoveryError).cause).toMatchObject({ name: 'AccessDeniedException' });
     },
     TEST_TIMEOUT_MS,
   );
