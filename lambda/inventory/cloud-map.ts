@@ -15,7 +15,7 @@ import {
 import { matchesSelectors } from '../config/selectors.ts';
 import { arnResourceName } from '../model/cloud-map-match.ts';
 import { type CloudMapService, CloudMapServiceType, type Namespace, type Tag } from '../model/inventory.ts';
-import { byString, type CollectDeps, cached, unique } from './collect-deps.ts';
+import { byString, type CollectDeps, cached, started, unique } from './collect-deps.ts';
 import { IMMUTABLE_TTL_MS } from './ttl-cache.ts';
 
 const namespaceIdOf = (ref: string): string => (ref.startsWith('arn:') ? arnResourceName(ref) : ref);
@@ -100,39 +100,81 @@ const readServiceNamespaceId = async (deps: CollectDeps, serviceArn: string): Pr
 };
 
 /**
+ * The Cloud Map reads of one refresh, started as soon as the namespaces are known (docs/decisions.md
+ * "Pipelined refresh (issue 12)"). `prefetch` may be called any number of times, in any order, as
+ * references arrive: it starts the one ListNamespaces read of the refresh and each newly referenced
+ * namespace's ListServices, tags and instances, each once. `finish` takes every reference in
+ * configuration order, finds the namespaces of unknown registries with GetService (only then, so no
+ * call is made that a later reference would have made unnecessary), and assembles the namespaces in
+ * that order, whatever order the reads completed in.
+ * `configured`: the references come from `CloudMapNamespaces` (a missing one is warned about).
+ */
+export type NamespaceReads = {
+  readonly prefetch: (refs: readonly string[], registryArns: readonly string[]) => void;
+  /** The namespaces `refs` name, as soon as ListNamespaces answers (before their contents are read). */
+  readonly records: (refs: readonly string[]) => Promise<NamespaceRecord[]>;
+  readonly finish: (refs: readonly string[], registryArns: readonly string[]) => Promise<Namespace[]>;
+};
+
+export const startNamespaceReads = (deps: CollectDeps, configured: boolean): NamespaceReads => {
+  const { ctx, clients } = deps;
+  let all: Promise<NamespaceRecord[]> | undefined;
+  const listAll = () => {
+    all ??= started(cached(deps, 'namespaces', () => listNamespaces(ctx, clients.cloudMap)));
+    return all;
+  };
+  type Reads = { readonly listed: Promise<CloudMapServiceRecord[]>; readonly read: Promise<Namespace> };
+  const reads = new Map<string, Reads>();
+  const read = (ns: NamespaceRecord): Reads => {
+    const known = reads.get(ns.id);
+    if (known) return known;
+    const listed = started(listServices(ctx, clients.cloudMap, ns));
+    const entry = { listed, read: started(listed.then((records) => readNamespace(deps, ns, records))) };
+    reads.set(ns.id, entry);
+    return entry;
+  };
+  const resolving: Promise<void>[] = [];
+  const prefetch = (refs: readonly string[], registryArns: readonly string[]) => {
+    if (refs.length === 0 && registryArns.length === 0) return;
+    // Warnings are left to `finish`, which resolves every reference once, in order.
+    const resolve = listAll().then((records) => {
+      for (const ns of resolveNamespaces(deps, records, refs, false)) read(ns);
+    });
+    resolving.push(started(resolve));
+  };
+
+  const finish = async (refs: readonly string[], registryArns: readonly string[]) => {
+    prefetch(refs, registryArns);
+    await Promise.all(resolving);
+    const records = all ? await all : [];
+    const namespaces = resolveNamespaces(deps, records, refs, configured);
+    const listed = await Promise.all([...reads.values()].map((r) => r.listed));
+    const known = new Set(listed.flat().map((s) => s.arn));
+    const missing = unique(registryArns.filter((arn) => !known.has(arn)));
+    const extraIds = await Promise.all(missing.map((arn) => readServiceNamespaceId(deps, arn)));
+    const extra = resolveNamespaces(
+      deps,
+      records,
+      unique(extraIds.filter((id): id is string => id !== undefined && !reads.has(id))),
+      false,
+    );
+    for (const ns of extra) read(ns);
+    const ordered = [...namespaces, ...extra.sort((a, b) => byString(a.id, b.id))];
+    return Promise.all(ordered.map((ns) => read(ns).read));
+  };
+  const records = async (refs: readonly string[]) =>
+    refs.length === 0 ? [] : resolveNamespaces(deps, await listAll(), refs, false);
+  return { prefetch, records, finish };
+};
+
+/**
  * Reads namespaces and everything in them. `registryArns` are Cloud Map services that ECS services
  * name in `serviceRegistries`; a namespace holding one that is not yet read is found with GetService.
  * `configured`: the references come from `CloudMapNamespaces` (a missing one is warned about).
  */
-export const readNamespaces = async (
+export const readNamespaces = (
   deps: CollectDeps,
   refs: readonly string[],
   configured: boolean,
   registryArns: readonly string[] = [],
-): Promise<Namespace[]> => {
-  const { ctx, clients } = deps;
-  const needsLookup = refs.length > 0 || registryArns.length > 0;
-  const all = needsLookup
-    ? await cached(deps, 'namespaces', () => listNamespaces(ctx, clients.cloudMap))
-    : [];
-  const namespaces = resolveNamespaces(deps, all, refs, configured);
-  const services = new Map<string, CloudMapServiceRecord[]>();
-  const listNamespace = async (ns: NamespaceRecord) => {
-    services.set(ns.id, await listServices(ctx, clients.cloudMap, ns));
-  };
-  await Promise.all(namespaces.map(listNamespace));
-
-  const known = new Set([...services.values()].flat().map((s) => s.arn));
-  const missing = unique(registryArns.filter((arn) => !known.has(arn)));
-  const extraIds = await Promise.all(missing.map((arn) => readServiceNamespaceId(deps, arn)));
-  const extra = resolveNamespaces(
-    deps,
-    all,
-    unique(extraIds.filter((id): id is string => id !== undefined && !services.has(id))),
-    false,
-  );
-  await Promise.all(extra.map(listNamespace));
-
-  const ordered = [...namespaces, ...extra.sort((a, b) => byString(a.id, b.id))];
-  return Promise.all(ordered.map((ns) => readNamespace(deps, ns, services.get(ns.id) ?? [])));
-};
+): Promise<Namespace[]> => startNamespaceReads(deps, configured).finish(refs, registryArns);

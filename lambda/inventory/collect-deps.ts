@@ -20,6 +20,16 @@ export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 
 export const unique = <T>(items: Iterable<T>): T[] => [...new Set(items)];
 
 /**
+ * Marks a read that is started now and awaited later (docs/decisions.md "Pipelined refresh
+ * (issue 12)"), so that its failure is not reported as an unhandled rejection meanwhile; whoever
+ * awaits the returned promise still gets the error.
+ */
+export const started = <T>(read: Promise<T>): Promise<T> => {
+  read.catch(() => {});
+  return read;
+};
+
+/**
  * Reads through the top-level cache when enabled. An empty cluster or namespace list is stored but
  * never served (docs/decisions.md "AWS reads and caching": a missing resource may appear any
  * moment); empty tag lists are served.

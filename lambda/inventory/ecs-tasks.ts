@@ -4,8 +4,9 @@
  * be read here, with a strategy of their own in the planner.
  */
 import { describeTasks, listTaskArns, type ServiceRecord, type TaskRecord } from '../aws/ecs.ts';
+import { DESCRIBE_TASKS_BATCH } from '../aws/limits.ts';
 import type { Cluster, EcsService } from '../model/inventory.ts';
-import { byString, type CollectDeps } from './collect-deps.ts';
+import { byString, type CollectDeps, started } from './collect-deps.ts';
 import { planTaskListing, TaskListing } from './task-listing-plan.ts';
 
 /** A cluster whose services are chosen, ready for its tasks to be read. */
@@ -39,31 +40,89 @@ const readTasks = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Map<s
 
   const wanted = new Set(plan.listedServiceArns);
   const listed = cluster.services.filter((s) => wanted.has(s.arn));
-  const lists = await Promise.all(listed.map((s) => listTaskArns(ctx, clients.ecs, cluster.arn, s.name)));
-  const owner = new Map<string, string>();
-  listed.forEach((s, i) => {
-    for (const arn of lists[i] ?? []) owner.set(arn, s.arn);
-  });
-  const described = await describeTasks(ctx, clients.ecs, cluster.arn, [...owner.keys()]);
-  for (const task of described) byService.get(owner.get(task.arn) ?? '')?.push(task);
+  return readTasksPerService(deps, cluster.arn, [Promise.resolve(listed)]);
+};
+
+/**
+ * Lists the tasks of each service, each chain starting as soon as its service is known (`parts`
+ * arrive one Describe batch at a time), and describes them in batches shared by the cluster's
+ * services: a batch is sent as soon as it is full, the rest once every list is in, so there are as
+ * many DescribeTasks calls as for one list of every task (docs/decisions.md "Pipelined refresh
+ * (issue 12)").
+ */
+const readTasksPerService = async (
+  deps: CollectDeps,
+  clusterArn: string,
+  parts: readonly Promise<readonly ServiceRecord[]>[],
+): Promise<Map<string, TaskRecord[]>> => {
+  const { ctx, clients } = deps;
+  const owner = new Map<string, string>(); // task ARN -> service ARN
+  const batches: Promise<TaskRecord[]>[] = [];
+  const waiting: string[] = [];
+  const describe = (arns: string[]) =>
+    batches.push(started(describeTasks(ctx, clients.ecs, clusterArn, arns)));
+  const list = async (service: ServiceRecord) => {
+    for (const arn of await listTaskArns(ctx, clients.ecs, clusterArn, service.name)) {
+      if (!owner.has(arn)) waiting.push(arn);
+      owner.set(arn, service.arn);
+    }
+    while (waiting.length >= DESCRIBE_TASKS_BATCH) describe(waiting.splice(0, DESCRIBE_TASKS_BATCH));
+  };
+  await Promise.all(parts.map(async (part) => Promise.all((await part).map(list))));
+  if (waiting.length > 0) describe(waiting.splice(0));
+  const byService = new Map<string, TaskRecord[]>();
+  for (const task of (await Promise.all(batches)).flat()) {
+    const serviceArn = owner.get(task.arn);
+    if (serviceArn === undefined) continue;
+    const tasks = byService.get(serviceArn) ?? [];
+    tasks.push(task);
+    byService.set(serviceArn, tasks);
+  }
   return byService;
 };
 
-/** The snapshot's clusters: each cluster's services with their tasks, in a deterministic order. */
-export const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]): Promise<Cluster[]> =>
-  Promise.all(
-    clusters.map(async (cluster): Promise<Cluster> => {
-      const tasks = await readTasks(deps, cluster);
-      const services = [...cluster.services]
-        .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
-        .map(
-          ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
-            ...service,
-            tasks: [...(tasks.get(service.arn) ?? [])]
-              .sort((a, b) => byString(a.arn, b.arn))
-              .map(({ group: _group, ...task }) => task),
-          }),
-        );
-      return { arn: cluster.arn, name: cluster.name, services };
-    }),
-  );
+const assembleCluster = (
+  cluster: { readonly arn: string; readonly name: string },
+  services: readonly ServiceRecord[],
+  tasks: ReadonlyMap<string, readonly TaskRecord[]>,
+): Cluster => ({
+  arn: cluster.arn,
+  name: cluster.name,
+  services: [...services]
+    .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
+    .map(
+      ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
+        ...service,
+        tasks: [...(tasks.get(service.arn) ?? [])]
+          .sort((a, b) => byString(a.arn, b.arn))
+          .map(({ group: _group, ...task }) => task),
+      }),
+    ),
+});
+
+/**
+ * A cluster whose task count is unknown (namespaces mode), its services arriving in `parts` (one
+ * per DescribeServices batch): every service with tasks is listed on its own whatever the others
+ * hold, so a service's ListTasks starts as soon as its batch is described.
+ */
+export const readClusterInParts = async (
+  deps: CollectDeps,
+  cluster: { readonly arn: string; readonly name: string },
+  parts: readonly Promise<readonly ServiceRecord[]>[],
+): Promise<Cluster> => {
+  const listed = parts.map(async (part) => {
+    const services = await part;
+    const plan = planTaskListing({ clusterTaskCount: Number.POSITIVE_INFINITY, services });
+    const wanted = new Set(plan.listedServiceArns);
+    return services.filter((s) => wanted.has(s.arn));
+  });
+  const [services, tasks] = await Promise.all([
+    Promise.all(parts),
+    readTasksPerService(deps, cluster.arn, listed),
+  ]);
+  return assembleCluster(cluster, services.flat(), tasks);
+};
+
+/** A snapshot cluster: the cluster's services with their tasks, in a deterministic order. */
+export const readCluster = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Cluster> =>
+  assembleCluster(cluster, cluster.services, await readTasks(deps, cluster));

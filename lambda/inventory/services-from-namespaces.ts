@@ -3,7 +3,9 @@
  * select, found without listing whole clusters, and the registration filter of namespaces and
  * both modes. Another way of registering ECS services in Cloud Map is recognised here.
  */
+
 import { describeServices, listServiceArnsByNamespace, type ServiceRecord } from '../aws/ecs.ts';
+import { chunk, DESCRIBE_SERVICES_BATCH } from '../aws/limits.ts';
 import {
   arnResourceName,
   ECS_CLUSTER_NAME_ATTRIBUTE,
@@ -11,7 +13,7 @@ import {
   isRegisteredIn,
 } from '../model/cloud-map-match.ts';
 import type { Namespace } from '../model/inventory.ts';
-import { byString, type CollectDeps } from './collect-deps.ts';
+import { byString, type CollectDeps, started } from './collect-deps.ts';
 import { selectByTags } from './ecs-services.ts';
 
 /** `arn:aws:ecs:r:a:service/c/s` → `arn:aws:ecs:r:a:cluster/c` (new-format service ARNs). */
@@ -26,26 +28,38 @@ const clusterArnFromNamespace = (namespaceArn: string, clusterName: string): str
   return `arn:${partition}:ecs:${region}:${account}:cluster/${clusterName}`;
 };
 
+/** A cluster that namespaces mode reads, with its registered services, one part per Describe batch. */
+export type RegisteredCluster = {
+  readonly arn: string;
+  readonly parts: readonly Promise<ServiceRecord[]>[];
+};
+
 /**
  * Namespaces mode: the ECS services registered in the namespaces, by cluster ARN (sorted): Service
  * Connect services by `ListServicesByNamespace`, Service Discovery services by the
  * `ECS_CLUSTER_NAME`/`ECS_SERVICE_NAME` attributes ECS writes on their instances.
+ * `ListServicesByNamespace` needs only the namespace ARNs (`found`), so it runs while `namespaces`
+ * (their Cloud Map contents) are still being read; each cluster's services are described as soon as
+ * every source has named its services, and handed on per Describe batch (docs/decisions.md
+ * "Pipelined refresh (issue 12)").
  */
 export const readRegisteredServices = async (
   deps: CollectDeps,
-  namespaces: readonly Namespace[],
-): Promise<Map<string, ServiceRecord[]>> => {
+  found: readonly { readonly arn: string }[],
+  namespaces: Promise<readonly Namespace[]>,
+): Promise<RegisteredCluster[]> => {
   const wanted = new Map<string, Set<string>>(); // cluster ARN -> service names
   const want = (clusterArn: string, serviceName: string) => {
     const names = wanted.get(clusterArn) ?? new Set<string>();
     names.add(serviceName);
     wanted.set(clusterArn, names);
   };
-  const byNamespace = await Promise.all(
-    namespaces.map((ns) => listServiceArnsByNamespace(deps.ctx, deps.clients.ecs, ns.arn)),
-  );
+  const [byNamespace, read] = await Promise.all([
+    Promise.all(found.map((ns) => listServiceArnsByNamespace(deps.ctx, deps.clients.ecs, ns.arn))),
+    namespaces,
+  ]);
   for (const arn of byNamespace.flat()) want(clusterArnOfService(arn), arnResourceName(arn));
-  for (const ns of namespaces) {
+  for (const ns of read) {
     for (const service of ns.services) {
       for (const instance of service.instances) {
         const cluster = instance.attributes[ECS_CLUSTER_NAME_ATTRIBUTE];
@@ -54,16 +68,17 @@ export const readRegisteredServices = async (
       }
     }
   }
-  const clusterArns = [...wanted.keys()].sort(byString);
-  const described = await Promise.all(
-    clusterArns.map(async (arn) =>
-      selectByTags(
-        deps,
-        await describeServices(deps.ctx, deps.clients.ecs, arn, [...(wanted.get(arn) ?? [])].sort(byString)),
+  // One part per batch, cut as `describeServices` would cut the whole list: the same calls.
+  return [...wanted.keys()].sort(byString).map((arn) => ({
+    arn,
+    parts: chunk([...(wanted.get(arn) ?? [])].sort(byString), DESCRIBE_SERVICES_BATCH).map((batch) =>
+      started(
+        describeServices(deps.ctx, deps.clients.ecs, arn, batch).then((described) =>
+          selectByTags(deps, described),
+        ),
       ),
     ),
-  );
-  return new Map(clusterArns.map((arn, i) => [arn, described[i] ?? []]));
+  }));
 };
 
 /** The services registered in a Cloud Map service of `namespaces` (namespaces and both modes). */
