@@ -10,6 +10,13 @@ export const DESCRIBE_CLUSTERS_BATCH = 100;
 export const DESCRIBE_SERVICES_BATCH = 10;
 /** ECS DescribeTasks accepts at most 100 tasks per call. */
 export const DESCRIBE_TASKS_BATCH = 100;
+/** ECS DescribeContainerInstances accepts at most 100 container instances per call. */
+export const DESCRIBE_CONTAINER_INSTANCES_BATCH = 100;
+/**
+ * EC2 DescribeInstances accepts at most 1,000 explicitly named `InstanceIds` per call (and then no
+ * `MaxResults`); the answer may still page, so `NextToken` is followed.
+ */
+export const DESCRIBE_INSTANCES_BATCH = 1000;
 /** ECS ListServices / ListTasks / ListServicesByNamespace return at most 100 per page (default 10 / 100 / 10). */
 export const ECS_LIST_PAGE = 100;
 /** Cloud Map ListNamespaces / ListServices / ListInstances return at most 100 per page. */

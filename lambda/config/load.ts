@@ -85,6 +85,11 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     awsMaxConcurrency: read('awsMaxConcurrency'),
     bearerToken: read('bearerToken'),
     bearerTokenSecret: read('bearerTokenSecret'),
+    ipAddressFamily: read('ipAddressFamily'),
+    ec2HostAddresses: read('ec2HostAddresses'),
+    ecsIncludeStandaloneTasks: read('ecsIncludeStandaloneTasks'),
+    cloudMapInstanceTargets: read('cloudMapInstanceTargets'),
+    cloudMapHealthyOnly: read('cloudMapHealthyOnly'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

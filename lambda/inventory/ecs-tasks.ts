@@ -5,6 +5,7 @@
  */
 import { describeTasks, listTaskArns, type ServiceRecord, type TaskRecord } from '../aws/ecs.ts';
 import type { Cluster, EcsService } from '../model/inventory.ts';
+import { readClusterTasks, toSnapshotTask } from './cluster-tasks.ts';
 import { byString, type CollectDeps } from './collect-deps.ts';
 import { planTaskListing, TaskListing } from './task-listing-plan.ts';
 
@@ -53,7 +54,9 @@ const readTasks = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Map<s
 export const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]): Promise<Cluster[]> =>
   Promise.all(
     clusters.map(async (cluster): Promise<Cluster> => {
-      const tasks = await readTasks(deps, cluster);
+      const { byService: tasks, standalone } = await readClusterTasks(deps, cluster, () =>
+        readTasks(deps, cluster),
+      );
       const services = [...cluster.services]
         .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
         .map(
@@ -61,9 +64,13 @@ export const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]
             ...service,
             tasks: [...(tasks.get(service.arn) ?? [])]
               .sort((a, b) => byString(a.arn, b.arn))
-              .map(({ group: _group, ...task }) => task),
+              .map((task) => toSnapshotTask(task, false)),
           }),
         );
-      return { arn: cluster.arn, name: cluster.name, services };
+      if (!deps.config.ecsIncludeStandaloneTasks) return { arn: cluster.arn, name: cluster.name, services };
+      const standaloneTasks = [...standalone]
+        .sort((a, b) => byString(a.arn, b.arn))
+        .map((task) => toSnapshotTask(task, true));
+      return { arn: cluster.arn, name: cluster.name, services, standaloneTasks };
     }),
   );

@@ -15,8 +15,10 @@ import type {
   Tag,
   Task,
 } from '../model/inventory.ts';
+import { groupEndpoints, selectAddresses, taskAddresses } from './address.ts';
+import { cloudMapInstanceTargets } from './cloud-map-targets.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
-import { MetaLabel, SystemLabel } from './labels.ts';
+import { MetaLabel, StandaloneTaskLabel, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { extractScrapeGroups } from './scrape-groups.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
@@ -107,9 +109,17 @@ const systemLabels = (
   const entries = Object.entries(values) as [keyof typeof SystemLabel, string][];
   return [
     ...entries.map(([key, value]) => ({ name: SystemLabel[key], value, priority: LabelPriority.System })),
+    ...(task.group === undefined ? [] : standaloneLabels(task.group, task.startedBy ?? '')),
     ...entries.map(([key, value]) => ({ name: MetaLabel[key], value, priority: LabelPriority.Meta })),
   ];
 };
+
+/** Only stand-alone tasks carry `group`/`startedBy` in the snapshot, so service targets are unchanged. */
+const standaloneLabels = (group: string, startedBy: string): Label[] => [
+  { name: StandaloneTaskLabel.SystemGroup, value: group, priority: LabelPriority.System },
+  { name: StandaloneTaskLabel.MetaGroup, value: group, priority: LabelPriority.Meta },
+  { name: StandaloneTaskLabel.MetaStartedBy, value: startedBy, priority: LabelPriority.Meta },
+];
 
 type Context = {
   readonly config: DiscoveryConfig;
@@ -123,20 +133,44 @@ const taskTargets = (
   task: Task,
   enrichment: Enrichment | undefined,
   context: Context,
-): readonly TargetGroup[] | SkipReason => {
+): { readonly groups: readonly TargetGroup[]; readonly unmapped: number } | SkipReason => {
   if (!isRunning(task)) return SkipReason.NotRunning;
-  // The collector already resolved ENI then container interfaces; without either, skip (never ":port").
-  const address = task.ipv4?.trim() ?? '';
-  if (address === '') return SkipReason.NoAddress;
+  // The collector resolved ENI, container interfaces or the EC2 host; without any, skip (never ":port").
+  const found = taskAddresses(task);
+  if (typeof found === 'string') return found;
+  const addresses = selectAddresses(found, context.config.ipAddressFamily);
+  if (addresses.length === 0) return SkipReason.NoAddress;
   const merged = sourceLabels(task, service, enrichment, context.extras, context.filters);
   const { groups, labels } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
   if (groups.length === 0) return SkipReason.NoPort;
-  const withSystem = addLabels(labels, systemLabels(cluster, service, task, address, enrichment));
+  // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
+  const matchAddress = found.ipv4 ?? addresses[0] ?? '';
+  const withSystem = addLabels(labels, systemLabels(cluster, service, task, matchAddress, enrichment));
   const final = removeTemporaryLabels(
     applyRelabelConfigurations(withSystem, context.config.relabelConfigurations),
   );
-  return groups.map((group) => makeTargetGroup(address, group, final));
+  const out: TargetGroup[] = [];
+  let unmapped = 0;
+  for (const group of groups) {
+    const endpoints = groupEndpoints(task, addresses, group.port);
+    if (endpoints === undefined) unmapped += 1;
+    for (const e of endpoints ?? []) {
+      out.push({ ...makeTargetGroup(e.instance, { ...group, port: e.port }, final), targets: [e.target] });
+    }
+  }
+  return { groups: out, unmapped };
 };
+
+/** The stand-in service of a stand-alone task: no name, no tags, no Cloud Map registration. */
+const noService = (cluster: Cluster): EcsService => ({
+  arn: '',
+  name: '',
+  clusterArn: cluster.arn,
+  tags: [],
+  serviceConnectDiscoveryArns: [],
+  serviceRegistryArns: [],
+  tasks: [],
+});
 
 /**
  * Every running task of every service of every cluster, in snapshot order, becomes one target
@@ -163,6 +197,16 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     [SkipReason.NotRunning]: 0,
     [SkipReason.NoAddress]: 0,
     [SkipReason.NoPort]: 0,
+    [SkipReason.UnmappedPort]: 0,
+    [SkipReason.ExternalInstance]: 0,
+    [SkipReason.HostAddressDisabled]: 0,
+  };
+  const collect = (outcome: ReturnType<typeof taskTargets>) => {
+    if (typeof outcome === 'string') skipped[outcome] += 1;
+    else {
+      groups.push(...outcome.groups);
+      skipped[SkipReason.UnmappedPort] += outcome.unmapped;
+    }
   };
   const groups: TargetGroup[] = [];
   for (const cluster of snapshot.clusters) {
@@ -170,12 +214,13 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       const matched = matchCloudMapService(service, cluster.name, candidates);
       const enrichment =
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
-      for (const task of service.tasks) {
-        const outcome = taskTargets(cluster, service, task, enrichment, context);
-        if (typeof outcome === 'string') skipped[outcome] += 1;
-        else groups.push(...outcome);
-      }
+      for (const task of service.tasks) collect(taskTargets(cluster, service, task, enrichment, context));
+    }
+    for (const task of cluster.standaloneTasks ?? []) {
+      collect(taskTargets(cluster, noService(cluster), task, undefined, context));
     }
   }
+  if (config.cloudMapInstanceTargets)
+    groups.push(...cloudMapInstanceTargets(snapshot, config, context.extras));
   return { groups, skipped };
 };

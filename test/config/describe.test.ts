@@ -23,6 +23,11 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__RelabelConfigurations', ''],
       ['DiscoveryOptions__StaleIfErrorSeconds', '600'],
       ['DiscoveryOptions__AwsMaxConcurrency', '8'],
+      ['DiscoveryOptions__IpAddressFamily', 'ipv4'],
+      ['DiscoveryOptions__Ec2HostAddresses', 'true'],
+      ['DiscoveryOptions__EcsIncludeStandaloneTasks', 'false'],
+      ['DiscoveryOptions__CloudMapInstanceTargets', 'false'],
+      ['DiscoveryOptions__CloudMapHealthyOnly', 'false'],
       ['DiscoveryOptions__BearerToken', ''],
       ['DiscoveryOptions__BearerTokenSecret', ''],
     ]);
@@ -47,7 +52,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 17);
+    expect(lines).toHaveLength(2 + 22);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

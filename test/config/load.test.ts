@@ -43,6 +43,11 @@ describe('loadConfig defaults', () => {
       awsMaxConcurrency: 8,
       bearerToken: undefined,
       bearerTokenSecret: undefined,
+      ipAddressFamily: 'ipv4',
+      ec2HostAddresses: true,
+      ecsIncludeStandaloneTasks: false,
+      cloudMapInstanceTargets: false,
+      cloudMapHealthyOnly: false,
       mode: 'clusters',
     } satisfies DiscoveryConfig);
   });
@@ -145,6 +150,11 @@ describe('loadConfig parsing', () => {
       awsMaxConcurrency: 64,
       bearerToken: undefined,
       bearerTokenSecret: 'ssm:/prometheus/token',
+      ipAddressFamily: 'ipv4',
+      ec2HostAddresses: true,
+      ecsIncludeStandaloneTasks: false,
+      cloudMapInstanceTargets: false,
+      cloudMapHealthyOnly: false,
       mode: 'both',
     } satisfies DiscoveryConfig);
   });

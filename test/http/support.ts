@@ -88,6 +88,11 @@ export const lambdaContext = (awsRequestId = 'a5b6c7d8-0000-4000-8000-0000000000
 export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
   ecsClusters: ['prod'],
   ecsServiceSelectorTags: [],
+  ipAddressFamily: 'ipv4',
+  ec2HostAddresses: true,
+  ecsIncludeStandaloneTasks: false,
+  cloudMapInstanceTargets: false,
+  cloudMapHealthyOnly: false,
   cloudMapNamespaces: [],
   cloudMapServiceSelectorTags: [],
   ecsTaskTags: ['METRICS_*'],
@@ -119,7 +124,7 @@ export const discoveryResult = (
 ): DiscoveryResult => ({
   body,
   targetCount: 1,
-  skipped: { not_running: 2, no_address: 1, no_port: 3 },
+  skipped: { not_running: 2, no_address: 1, no_port: 3, unmapped_port: 0, external_instance: 0, host_address_disabled: 0 },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
   durationMs: 420,
   completedAt: 1_700_000_000_000,

@@ -20,6 +20,11 @@ const ACCOUNT = 'arn:aws:ecs:eu-west-1:123456789012';
 export const config = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
   ecsClusters: ['c1'],
   ecsServiceSelectorTags: [],
+  ipAddressFamily: 'ipv4',
+  ec2HostAddresses: true,
+  ecsIncludeStandaloneTasks: false,
+  cloudMapInstanceTargets: false,
+  cloudMapHealthyOnly: false,
   cloudMapNamespaces: [],
   cloudMapServiceSelectorTags: [],
   ecsTaskTags: ['*', 'METRICS_*'],
