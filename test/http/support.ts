@@ -124,7 +124,14 @@ export const discoveryResult = (
 ): DiscoveryResult => ({
   body,
   targetCount: 1,
-  skipped: { not_running: 2, no_address: 1, no_port: 3, unmapped_port: 0, external_instance: 0, host_address_disabled: 0 },
+  skipped: {
+    not_running: 2,
+    no_address: 1,
+    no_port: 3,
+    unmapped_port: 0,
+    external_instance: 0,
+    host_address_disabled: 0,
+  },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
   durationMs: 420,
   completedAt: 1_700_000_000_000,
