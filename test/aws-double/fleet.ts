@@ -85,7 +85,7 @@ export type ContainerInstanceSpec = {
   readonly id?: string;
   /** EC2 instance id; `null` for ECS Anywhere (an `mi-…` managed instance). @default `i-` + 17 hex */
   readonly ec2InstanceId?: string | null;
-  /** Primary private IPv4. @default next address of the fleet pool */
+  /** Primary private IPv4. @default next address of the host pool (from 172.31.0.10) */
   readonly ip?: string;
   /** @default none */
   readonly ipv6?: string;
@@ -469,6 +469,8 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
   const accountId = spec.accountId ?? '123456789012';
   const createdAt = spec.createdAt ?? 1_700_000_000;
   const nextIp = addressPool(spec.firstIp ?? '10.0.0.1');
+  // Hosts draw from a pool of their own, so adding one never shifts a task's address.
+  const nextHostIp = addressPool('172.31.0.10');
   const sdPrefix = `arn:aws:servicediscovery:${region}:${accountId}`;
 
   const namespaces: MutableNamespace[] = [];
@@ -547,7 +549,7 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
           ci.ec2InstanceId === null
             ? undefined
             : (ci.ec2InstanceId ?? `i-${hashId(`${clusterArn}/ec2/${index}`, 17)}`),
-        ip: ci.ip ?? nextIp(),
+        ip: ci.ip ?? nextHostIp(),
         ipv6: ci.ipv6,
         inEc2: ci.inEc2 ?? true,
       };
