@@ -94,6 +94,13 @@ export type DiscoveryOptionsProps = {
    */
   readonly awsMaxConcurrency?: number;
   /**
+   * Read container instances and EC2 for the host address of `bridge`/`host` tasks
+   * (`Ec2HostAddresses`). `false` also leaves `ecs:DescribeContainerInstances` and
+   * `ec2:DescribeInstances` out of the role; such tasks are then skipped (`host_address_disabled`).
+   * @default true
+   */
+  readonly ec2HostAddresses?: boolean;
+  /**
    * Prefix of the port/path/name tags (`MetricsPathPortTagPrefix`).
    * @default 'METRICS_' (the handler's default)
    */
@@ -230,6 +237,7 @@ export const discoveryEnvironment = (props: DiscoveryOptionsProps): Record<strin
     ['StaleIfErrorSeconds', props.staleIfErrorSeconds?.toString()],
     ['AwsMaxConcurrency', props.awsMaxConcurrency?.toString()],
     ['MetricsPathPortTagPrefix', props.metricsPathPortTagPrefix],
+    ['Ec2HostAddresses', props.ec2HostAddresses?.toString()],
   ];
   return Object.fromEntries(
     entries

@@ -11,6 +11,7 @@ type ClusterScope = {
   readonly clusterArn: string;
   readonly serviceArns: string;
   readonly taskArns: string;
+  readonly containerInstanceArns: string;
 };
 
 const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
@@ -22,6 +23,7 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
       clusterArn: cluster,
       serviceArns: `${prefix}service/${name}/*`,
       taskArns: `${prefix}task/${name}/*`,
+      containerInstanceArns: `${prefix}container-instance/${name}/*`,
     };
   }
   const arn = (resource: string, resourceName: string) =>
@@ -30,6 +32,7 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
     clusterArn: arn('cluster', cluster),
     serviceArns: arn('service', `${cluster}/*`),
     taskArns: arn('task', `${cluster}/*`),
+    containerInstanceArns: arn('container-instance', `${cluster}/*`),
   };
 };
 
@@ -47,7 +50,11 @@ const allow = (sid: string, actions: string[], resources: string[], conditions?:
  * services of the namespaces may run in any cluster, so the same actions on every cluster of this
  * account and region.
  */
-export const ecsStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => {
+export const ecsStatements = (
+  stack: Stack,
+  clusters: readonly string[],
+  ec2HostAddresses = true,
+): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster));
   const any = (resource: string) =>
     stack.formatArn({
@@ -87,6 +94,18 @@ export const ecsStatements = (stack: Stack, clusters: readonly string[]): Policy
     // ListServicesByNamespace has no resource type. Its only condition key, ecs:namespace, takes a
     // namespace ARN, which is unknown at synth when namespaces are given by name or are inferred.
     allow('EcsListServicesByNamespace', ['ecs:ListServicesByNamespace'], ['*']),
+    ...(ec2HostAddresses
+      ? [
+          // DescribeContainerInstances: resource type container-instance (container-instance/<cluster>/<id>).
+          allow(
+            'EcsDescribeContainerInstances',
+            ['ecs:DescribeContainerInstances'],
+            scoped ? scopes.map((scope) => scope.containerInstanceArns) : [any('container-instance')],
+          ),
+          // EC2 DescribeInstances supports no resource-level permissions: Resource must be "*".
+          allow('Ec2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
+        ]
+      : []),
   ];
 };
 

@@ -224,7 +224,10 @@ export class EcsCloudMapDiscovery extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'ECS / Cloud Map Prometheus service discovery: read-only discovery calls and its own logs',
     });
-    const statements = [...ecsStatements(stack, props.ecsClusters ?? []), ...cloudMapStatements(stack)];
+    const statements = [
+      ...ecsStatements(stack, props.ecsClusters ?? [], props.ec2HostAddresses ?? true),
+      ...cloudMapStatements(stack),
+    ];
     if (props.vpc) {
       // Lambda creates and removes the function's ENIs with the function's role; these EC2 actions
       // support no resource-level permissions (AWSLambdaVPCAccessExecutionRole grants the same).
@@ -387,6 +390,9 @@ export class EcsCloudMapDiscovery extends Construct {
         'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions.',
       CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',
       VpcNetworkInterfaces: 'Lambda ENI management actions support no resource-level permissions.',
+      EcsDescribeContainerInstances:
+        'Container instances are found at run time; scoped to the configured clusters (container-instance/<cluster>/*).',
+      Ec2DescribeInstances: 'EC2 DescribeInstances supports no resource-level permissions.',
     };
     // One acknowledgment per finding: "*" is shared by several statements, so their reasons join.
     const findings = new Map<string, string[]>();
