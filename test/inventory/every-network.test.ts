@@ -188,6 +188,50 @@ describe('EC2 bridge and host tasks', () => {
     expect(double.calls()['ec2:DescribeInstances']).toBeUndefined();
   });
 
+  it('gives a bridge task on a dual-stack host one target per family with IpAddressFamily=dual', async () => {
+    // Prepare
+    const { discover } = await setup(EC2_FLEET, {
+      DiscoveryOptions__EcsClusters: 'ec2',
+      DiscoveryOptions__IpAddressFamily: 'dual',
+    });
+
+    // Act
+    const result = await discover();
+
+    // Assess: only ci-a has an IPv6.
+    expect(targets(result.body).slice(0, 2)).toEqual([
+      'bridge 10.1.0.10:32768 10.1.0.10',
+      'bridge [2001:db8::10]:32768 2001:db8::10',
+    ]);
+  });
+
+  it('skips an EC2-launched task whose container instance is no EC2 instance (mi-…) as external_instance', async () => {
+    // Prepare
+    const { discover } = await setup(
+      {
+        clusters: [
+          {
+            name: 'hybrid',
+            containerInstances: [{ id: 'ci-m', ec2InstanceId: null }],
+            services: [
+              { name: 'svc', network: 'bridge', tags: { METRICS_PORT: '8080' }, tasks: [{ id: 'm1' }] },
+            ],
+          },
+        ],
+      },
+      { DiscoveryOptions__EcsClusters: 'hybrid' },
+    );
+
+    // Act
+    const result = await discover();
+
+    // Assess
+    expect(result.body).toBe('[]');
+    expect(result.skipped.external_instance).toBe(1);
+    expect(result.awsCalls['ec2:DescribeInstances']).toBeUndefined();
+    expect(result.awsCalls['ecs:DescribeContainerInstances']).toBe(1);
+  });
+
   it('fails the refresh (never a partial list) when EC2 refuses DescribeInstances', async () => {
     // Prepare
     const { double, discover } = await setup(EC2_FLEET, { DiscoveryOptions__EcsClusters: 'ec2' });
