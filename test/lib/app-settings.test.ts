@@ -19,6 +19,7 @@ describe('readAppSettings', () => {
       ecsTaskTags: '',
       cacheTtlSeconds: '0',
       cacheTopLevelResources: 'false',
+      ec2HostAddresses: 'false',
       accessMode: 'http-api-token',
       architecture: 'x86_64',
       timeoutSeconds: '20',
@@ -42,6 +43,7 @@ describe('readAppSettings', () => {
     expect(settings.discovery.ecsTaskTags).toEqual([]);
     expect(settings.discovery.cacheTtlSeconds).toBe(0);
     expect(settings.discovery.cacheTopLevelResources).toBe(false);
+    expect(settings.discovery.ec2HostAddresses).toBe(false);
     expect(settings.discovery.accessMode).toBe('http-api-token');
     expect(settings.discovery.architecture).toBe(Architecture.X86_64);
     expect(settings.discovery.timeout?.toSeconds()).toBe(20);
