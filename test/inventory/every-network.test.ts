@@ -168,6 +168,13 @@ describe('EC2 bridge and host tasks', () => {
     expect(targets(moved.body)).toEqual(['host 10.1.0.12:9100 10.1.0.12']);
     expect(double.calls()['ecs:DescribeContainerInstances']).toBe(1);
     expect(double.calls()['ec2:DescribeInstances']).toBe(1);
+
+    // The instances that ran no task in the last refresh were dropped: coming back, they are read again.
+    double.setFleet(EC2_FLEET);
+    double.resetCalls();
+    await discover();
+    expect(double.calls()['ecs:DescribeContainerInstances']).toBe(1);
+    expect(double.calls()['ec2:DescribeInstances']).toBe(1);
   });
 
   it('skips bridge/host tasks with host_address_disabled and makes no EC2 call when Ec2HostAddresses=false', async () => {
