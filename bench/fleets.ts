@@ -1,7 +1,9 @@
 /**
  * The benchmark fleets: about 1k, 10k and 30k tasks in realistic proportions. Services have uneven
  * task counts (some idle with 0 tasks, some over 100 so ListTasks pages), half use Service Connect,
- * a quarter Service Discovery, a quarter neither; 15 % are tagged `scrape=false` and so unselected by
+ * a quarter Service Discovery, a quarter neither; one in ten runs EC2 bridge tasks on the cluster's
+ * container instances (so the host reads, DescribeContainerInstances and EC2 DescribeInstances, show
+ * in the call counts); 15 % are tagged `scrape=false` and so unselected by
  * `EcsServiceSelectorTags=scrape=true`; every namespace also holds plain Cloud Map services, a fifth
  * of them without instances.
  */
@@ -24,11 +26,17 @@ export type FleetPlan = {
   readonly plainInstances: number;
   /** Share of services tagged `scrape=false`. */
   readonly unselectedShare: number;
+  /** Every n-th service runs EC2 `bridge` tasks (dynamic host ports), spread over the container instances. */
+  readonly bridgeEvery: number;
+  /** Container instances (EC2 hosts) per cluster. */
+  readonly containerInstancesPerCluster: number;
 };
 
 export const FLEETS: readonly FleetPlan[] = [
   {
     name: '1k',
+    bridgeEvery: 10,
+    containerInstancesPerCluster: 4,
     clusters: 2,
     servicesPerCluster: 21,
     namespaces: 2,
@@ -38,6 +46,8 @@ export const FLEETS: readonly FleetPlan[] = [
   },
   {
     name: '10k',
+    bridgeEvery: 10,
+    containerInstancesPerCluster: 10,
     clusters: 6,
     servicesPerCluster: 70,
     namespaces: 6,
@@ -47,6 +57,8 @@ export const FLEETS: readonly FleetPlan[] = [
   },
   {
     name: '30k',
+    bridgeEvery: 10,
+    containerInstancesPerCluster: 20,
     clusters: 12,
     servicesPerCluster: 105,
     namespaces: 12,
@@ -72,12 +84,26 @@ export const fleetSpec = (plan: FleetPlan): FleetSpec => {
   let position = 0;
   const withTasks = (service: ServiceSpec): ServiceSpec => {
     const tasks = TASK_PATTERN[position % TASK_PATTERN.length] ?? 0;
+    const bridge = position % plan.bridgeEvery === plan.bridgeEvery - 1;
     position += 1;
-    return { ...service, tasks };
+    // A bridge service's tasks: the port tag names container port 8080, bound to a dynamic host port.
+    return bridge
+      ? {
+          ...service,
+          network: 'bridge',
+          tasks: Array.from({ length: tasks }, (_, i) => ({
+            bindings: [{ containerPort: 8080, hostPort: 32768 + i }],
+          })),
+        }
+      : { ...service, tasks };
   };
   return {
     ...spec,
-    clusters: (spec.clusters ?? []).map((c) => ({ ...c, services: (c.services ?? []).map(withTasks) })),
+    clusters: (spec.clusters ?? []).map((c) => ({
+      ...c,
+      containerInstances: Array.from({ length: plan.containerInstancesPerCluster }, () => ({})),
+      services: (c.services ?? []).map(withTasks),
+    })),
     namespaces: (spec.namespaces ?? []).map((ns) => ({
       ...ns,
       services: (ns.services ?? []).map((s, i) => ({

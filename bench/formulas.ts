@@ -81,6 +81,31 @@ const cheapestTaskReads = (cluster: FleetCluster, config: DiscoveryConfig) => {
 };
 
 /**
+ * Container instances that host running bridge/host tasks of selected services, per cluster: one
+ * DescribeContainerInstances per 100 and one EC2 DescribeInstances per 1,000 on a cold refresh;
+ * none warm (the mapping never changes for an instance's life and is cached).
+ */
+const hostReads = (clusters: readonly FleetCluster[], config: DiscoveryConfig, warm: boolean): CallCounts => {
+  const perCluster = clusters.map(
+    (c) =>
+      new Set(
+        selectedServices(c, config).flatMap(({ service }) =>
+          service.tasks.flatMap((t) =>
+            isRunning(t.desiredStatus) && t.containerInstanceArn !== undefined && t.launchType !== 'EXTERNAL'
+              ? [t.containerInstanceArn]
+              : [],
+          ),
+        ),
+      ).size,
+  );
+  if (perCluster.every((n) => n === 0)) return {};
+  return {
+    'ecs:DescribeContainerInstances': warm ? 0 : sum(perCluster, (n) => ceilDiv(n, 100)),
+    'ec2:DescribeInstances': warm ? 0 : sum(perCluster, (n) => ceilDiv(n, 1000)),
+  };
+};
+
+/**
  * The fewest calls a complete clusters-mode refresh needs: every List paged by 100 (ECS
  * ListServices/ListTasks accept 100, Cloud Map returns up to 100), DescribeServices in batches of 10,
  * DescribeClusters/DescribeTasks in batches of 100, one ListTagsForResource per Cloud Map resource
@@ -108,6 +133,7 @@ export const minimumCalls = (fleet: Fleet, config: DiscoveryConfig, warm: boolea
     'servicediscovery:ListServices': sum(namespaces, (ns) => pages(ns.services.length, 100)),
     'servicediscovery:ListTagsForResource': warm ? 0 : namespaces.length + cloudMapServices.length,
     'servicediscovery:DiscoverInstances': cloudMapServices.filter((s) => s.instances.length > 0).length,
+    ...hostReads(clusters, config, warm),
   };
 };
 

@@ -47,6 +47,8 @@ export const CACHED_OPERATIONS = [
   'servicediscovery:GetNamespace',
   'servicediscovery:GetService',
   'servicediscovery:ListTagsForResource',
+  'ecs:DescribeContainerInstances',
+  'ec2:DescribeInstances',
 ] as const;
 
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');

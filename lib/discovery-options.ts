@@ -99,6 +99,13 @@ export type DiscoveryOptionsProps = {
    */
   readonly awsMaxConcurrency?: number;
   /**
+   * Read container instances and EC2 for the host address of `bridge`/`host` tasks
+   * (`Ec2HostAddresses`). `false` also leaves `ecs:DescribeContainerInstances` and
+   * `ec2:DescribeInstances` out of the role; such tasks are then skipped (`host_address_disabled`).
+   * @default true
+   */
+  readonly ec2HostAddresses?: boolean;
+  /**
    * Prefix of the port/path/name tags (`MetricsPathPortTagPrefix`).
    * @default 'METRICS_' (the handler's default)
    */
@@ -165,6 +172,7 @@ export const optionTextOf = (props: DiscoveryOptionsProps): OptionText => {
     staleIfErrorSeconds: props.staleIfErrorSeconds?.toString(),
     awsMaxConcurrency: props.awsMaxConcurrency?.toString(),
     metricsPathPortTagPrefix: props.metricsPathPortTagPrefix,
+    ec2HostAddresses: props.ec2HostAddresses?.toString(),
   };
   return Object.fromEntries(Object.entries(text).filter(([, value]) => value !== undefined));
 };

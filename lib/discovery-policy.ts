@@ -11,6 +11,7 @@ type ClusterScope = {
   readonly clusterArn: string;
   readonly serviceArns: string;
   readonly taskArns: string;
+  readonly containerInstanceArns: string;
 };
 
 const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
@@ -23,6 +24,7 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
       clusterArn: cluster,
       serviceArns: `${prefix}service/${name}/*`,
       taskArns: `${prefix}task/${name}/*`,
+      containerInstanceArns: `${prefix}container-instance/${name}/*`,
     };
   }
   const arn = (resource: string, resourceName: string) =>
@@ -31,6 +33,7 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
     clusterArn: arn('cluster', cluster),
     serviceArns: arn('service', `${cluster}/*`),
     taskArns: arn('task', `${cluster}/*`),
+    containerInstanceArns: arn('container-instance', `${cluster}/*`),
   };
 };
 
@@ -52,7 +55,11 @@ const allow = (sid: string, actions: string[], resources: string[], conditions?:
  * services of the namespaces may run in any cluster, so the same actions on every cluster of this
  * account and region.
  */
-export const ecsStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => {
+export const ecsStatements = (
+  stack: Stack,
+  clusters: readonly string[],
+  ec2HostAddresses = true,
+): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster));
   const any = (resource: string) =>
     stack.formatArn({
@@ -92,6 +99,18 @@ export const ecsStatements = (stack: Stack, clusters: readonly string[]): Policy
     // ListServicesByNamespace has no resource type. Its only condition key, ecs:namespace, takes a
     // namespace ARN, which is unknown at synth when namespaces are given by name or are inferred.
     allow('EcsListServicesByNamespace', ['ecs:ListServicesByNamespace'], ['*']),
+    ...(ec2HostAddresses
+      ? [
+          // DescribeContainerInstances: resource type container-instance (container-instance/<cluster>/<id>).
+          allow(
+            'EcsDescribeContainerInstances',
+            ['ecs:DescribeContainerInstances'],
+            scoped ? scopes.map((scope) => scope.containerInstanceArns) : [any('container-instance')],
+          ),
+          // EC2 DescribeInstances supports no resource-level permissions: Resource must be "*".
+          allow('Ec2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
+        ]
+      : []),
   ];
 };
 
@@ -138,10 +157,11 @@ export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
  * Every ECS and Cloud Map read a complete discovery makes: the role that runs discovery (the
  * serving function in embedded mode, the refresher in snapshot mode) gets exactly these.
  */
-export const discoveryReadStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => [
-  ...ecsStatements(stack, clusters),
-  ...cloudMapStatements(stack),
-];
+export const discoveryReadStatements = (
+  stack: Stack,
+  clusters: readonly string[],
+  ec2HostAddresses = true,
+): PolicyStatement[] => [...ecsStatements(stack, clusters, ec2HostAddresses), ...cloudMapStatements(stack)];
 
 /** Read of the bearer-token secret, and nothing else (DescribeSecret is not called). */
 export const tokenSecretStatement = (secretArn: string): PolicyStatement =>
@@ -208,6 +228,9 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see cloudMapStatements).',
   CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',
   VpcNetworkInterfaces: 'Lambda ENI management actions support no resource-level permissions.',
+  EcsDescribeContainerInstances:
+    'Container instances are found at run time; scoped to the configured clusters (container-instance/<cluster>/*).',
+  Ec2DescribeInstances: 'EC2 DescribeInstances supports no resource-level permissions.',
 };
 
 /** IAM5 findings of `statements` on `role`, one acknowledgment each, with the reason. */

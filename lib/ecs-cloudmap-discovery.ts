@@ -311,6 +311,7 @@ export class EcsCloudMapDiscovery extends Construct {
       this.refresher = new SnapshotRefresher(this, 'Refresher', {
         ...props.refresher,
         ecsClusters: config.ecsClusters,
+        ec2HostAddresses: config.ec2HostAddresses,
         cacheTtlSeconds: config.cacheTtlSeconds,
         environment,
         architecture: props.architecture,
@@ -323,7 +324,7 @@ export class EcsCloudMapDiscovery extends Construct {
       this.refresher.grantReadSnapshot(this.role);
     }
     const statements = [
-      ...(this.refresher ? [] : discoveryReadStatements(stack, config.ecsClusters)),
+      ...(this.refresher ? [] : discoveryReadStatements(stack, config.ecsClusters, config.ec2HostAddresses)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];
     for (const statement of statements) {

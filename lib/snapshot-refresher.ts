@@ -85,6 +85,12 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
    */
   readonly ecsClusters: readonly string[];
   /**
+   * Whether the refresher reads container instances and EC2 for bridge/host task addresses
+   * (`Ec2HostAddresses`): grants `ecs:DescribeContainerInstances` and `ec2:DescribeInstances`.
+   * @default true
+   */
+  readonly ec2HostAddresses?: boolean;
+  /**
    * `CacheTtlSeconds`: the full reconcile runs every `max(1, floor(cacheTtlSeconds / 60))` minutes.
    * @default 60
    */
@@ -221,7 +227,7 @@ export class SnapshotRefresher extends Construct {
         'ECS / Cloud Map Prometheus service discovery refresher: read-only discovery calls, the snapshot, its queue and logs',
     });
     const statements = [
-      ...discoveryReadStatements(stack, props.ecsClusters),
+      ...discoveryReadStatements(stack, props.ecsClusters, props.ec2HostAddresses ?? true),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];

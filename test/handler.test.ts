@@ -759,7 +759,15 @@ describe('logs', () => {
           'ecs:ListTasks': 2,
           'ecs:DescribeTasks': 1,
         },
-        skippedTasks: { not_running: 2, no_address: 1, no_port: 3, bad_port: 4 },
+        skippedTasks: {
+          not_running: 2,
+          no_address: 1,
+          no_port: 3,
+          bad_port: 4,
+          unmapped_port: 0,
+          external_instance: 0,
+          host_address_disabled: 0,
+        },
       },
     });
   });

@@ -3,12 +3,18 @@
  * standard SDK settings (`AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ECS`, ...), so the same
  * code talks to AWS, to LocalStack-style endpoints and to the test double.
  */
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 
 export type AwsClients = {
   readonly ecs: ECSClient;
   readonly cloudMap: ServiceDiscoveryClient;
+  /**
+   * For the host address of bridge/host tasks. Optional so that a caller reading only awsvpc fleets
+   * may leave it out; such tasks are then skipped as `host_address_disabled`.
+   */
+  readonly ec2?: EC2Client;
 };
 
 /**
@@ -38,4 +44,5 @@ export const createAwsClients = (
     ...overrides,
     disableHostPrefix: hasCustomCloudMapEndpoint(overrides.endpoint, env),
   }),
+  ec2: new EC2Client({ ...RETRY, ...overrides }),
 });

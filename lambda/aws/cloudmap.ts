@@ -155,7 +155,12 @@ export const discoverInstances = async (
   );
   const instances = out.Instances ?? [];
   if (instances.length >= DISCOVER_INSTANCES_MAX) return undefined;
-  return instances.map((i) => ({ id: i.InstanceId ?? '', attributes: { ...(i.Attributes ?? {}) } }));
+  // HealthStatus (HEALTHY / UNHEALTHY / UNKNOWN) is what CloudMapHealthyOnly judges by; ListInstances has none.
+  return instances.map((i) => ({
+    id: i.InstanceId ?? '',
+    attributes: { ...(i.Attributes ?? {}) },
+    ...(i.HealthStatus === undefined ? {} : { healthStatus: i.HealthStatus }),
+  }));
 };
 
 /**

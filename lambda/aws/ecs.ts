@@ -3,8 +3,11 @@
  * Each returns plain data (no SDK types past this module).
  */
 import {
+  type ContainerInstance,
   DescribeClustersCommand,
   type DescribeClustersCommandOutput,
+  DescribeContainerInstancesCommand,
+  type DescribeContainerInstancesCommandOutput,
   DescribeServicesCommand,
   type DescribeServicesCommandOutput,
   DescribeTasksCommand,
@@ -20,11 +23,12 @@ import {
   type Service as SdkService,
   type Task as SdkTask,
 } from '@aws-sdk/client-ecs';
-import type { EcsService, Tag, Task } from '../model/inventory.ts';
+import type { EcsService, PortBinding, Tag, Task } from '../model/inventory.ts';
 import type { CallContext, Sender } from './call-context.ts';
 import {
   chunk,
   DESCRIBE_CLUSTERS_BATCH,
+  DESCRIBE_CONTAINER_INSTANCES_BATCH,
   DESCRIBE_SERVICES_BATCH,
   DESCRIBE_TASKS_BATCH,
   ECS_LIST_PAGE,
@@ -46,8 +50,19 @@ export type ServiceRecord = Omit<EcsService, 'tasks'> & {
   readonly serviceConnectNamespace: string | undefined;
 };
 
-/** A described task plus the facts used to attribute it to a service. */
-export type TaskRecord = Task & { readonly group: string | undefined };
+/**
+ * A described task plus the facts used to attribute it to a service (`group`) and to find the
+ * EC2 host of a bridge/host task (`containerInstanceArn`, `launchType`).
+ */
+export type TaskRecord = Task & {
+  readonly group: string | undefined;
+  readonly startedBy?: string;
+  readonly containerInstanceArn?: string;
+  readonly launchType?: string;
+};
+
+/** A container instance as described: the EC2 instance it runs on (absent on ECS Anywhere). */
+export type ContainerInstanceRecord = { readonly arn: string; readonly ec2InstanceId: string | undefined };
 
 const toTags = (tags: readonly { key?: string; value?: string }[] | undefined): Tag[] =>
   (tags ?? []).flatMap((t) => (t.key === undefined ? [] : [{ key: t.key, value: t.value ?? '' }]));
@@ -207,30 +222,79 @@ export const describeTasks = async (
   return described.map(toTaskRecord);
 };
 
+/** Describes container instances of one cluster, in batches of 100 (for bridge/host task hosts). */
+export const describeContainerInstances = async (
+  ctx: CallContext,
+  ecs: Sender,
+  clusterArn: string,
+  containerInstances: readonly string[],
+): Promise<ContainerInstanceRecord[]> => {
+  const described = await describeInBatches(
+    ctx,
+    ecs,
+    'ecs:DescribeContainerInstances',
+    containerInstances,
+    DESCRIBE_CONTAINER_INSTANCES_BATCH,
+    (batch) => new DescribeContainerInstancesCommand({ cluster: clusterArn, containerInstances: batch }),
+    (page: DescribeContainerInstancesCommandOutput) => page.containerInstances,
+  );
+  return described.map((c: ContainerInstance) => ({
+    arn: c.containerInstanceArn ?? '',
+    // ECS Anywhere instances have no EC2 instance id (their id is an SSM managed instance `mi-…`).
+    ec2InstanceId: c.ec2InstanceId?.startsWith('i-') ? c.ec2InstanceId : undefined,
+  }));
+};
+
+const ENI_IPV6_DETAILS: readonly string[] = ['ipv6Address', 'privateIPv6Address'];
+
 /**
- * The scrape address (docs/decisions.md "Tasks and addresses"): the awsvpc ENI attachment's private IPv4, else the first
- * container network interface that has one. Bridge and host tasks have neither.
+ * The awsvpc addresses (docs/decisions.md "Tasks and addresses"): the ENI attachment's private IPv4
+ * (and IPv6), else the first container network interface that has one. Bridge and host tasks have
+ * neither; their address is their EC2 host's.
  */
-const taskAddress = (t: SdkTask): string | undefined => {
+const taskAddresses = (t: SdkTask): { ipv4?: string; ipv6?: string } => {
   const eni = (t.attachments ?? []).find((a) => a.type === 'ElasticNetworkInterface');
-  const fromEni = eni?.details?.find((d) => d.name === 'privateIPv4Address')?.value;
-  if (fromEni) return fromEni;
-  for (const container of t.containers ?? []) {
-    const ip = container.networkInterfaces?.find((n) => n.privateIpv4Address)?.privateIpv4Address;
-    if (ip) return ip;
-  }
-  return undefined;
+  const detail = (names: readonly string[]) => eni?.details?.find((d) => names.includes(d.name ?? ''))?.value;
+  const interfaces = (t.containers ?? []).flatMap((c) => c.networkInterfaces ?? []);
+  const ipv4 =
+    detail(['privateIPv4Address']) || interfaces.find((n) => n.privateIpv4Address)?.privateIpv4Address;
+  const ipv6 = detail(ENI_IPV6_DETAILS) || interfaces.find((n) => n.ipv6Address)?.ipv6Address;
+  return { ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) };
+};
+
+/** TCP `networkBindings` of every container (UDP cannot serve /metrics). */
+const portBindings = (t: SdkTask): PortBinding[] =>
+  (t.containers ?? []).flatMap((c) =>
+    (c.networkBindings ?? []).flatMap((b) =>
+      b.containerPort === undefined || b.hostPort === undefined || b.protocol === 'udp'
+        ? []
+        : [{ containerPort: b.containerPort, hostPort: b.hostPort }],
+    ),
+  );
+
+/** Network mode from the attachments: ECS reports it only on the task definition, not on the task. */
+const networkModeOf = (t: SdkTask, bindings: readonly PortBinding[]): string | undefined => {
+  if ((t.attachments ?? []).some((a) => a.type === 'ElasticNetworkInterface')) return 'awsvpc';
+  if (t.containerInstanceArn === undefined) return undefined;
+  // EC2/External without an ENI: bridge, or host when every binding maps a port to itself.
+  return bindings.length > 0 && bindings.every((b) => b.containerPort === b.hostPort) ? 'host' : 'bridge';
 };
 
 const toTaskRecord = (t: SdkTask): TaskRecord => {
-  const ipv4 = taskAddress(t);
+  const bindings = portBindings(t);
+  const networkMode = networkModeOf(t, bindings);
   return {
     arn: t.taskArn ?? '',
     taskDefinitionArn: t.taskDefinitionArn ?? '',
     lastStatus: t.lastStatus ?? '',
     desiredStatus: t.desiredStatus ?? '',
-    ...(ipv4 === undefined ? {} : { ipv4 }),
+    ...taskAddresses(t),
     tags: toTags(t.tags),
     group: t.group,
+    ...(t.startedBy === undefined ? {} : { startedBy: t.startedBy }),
+    ...(networkMode === undefined ? {} : { networkMode }),
+    ...(bindings.length === 0 ? {} : { portBindings: bindings }),
+    ...(t.containerInstanceArn === undefined ? {} : { containerInstanceArn: t.containerInstanceArn }),
+    ...(t.launchType === undefined ? {} : { launchType: t.launchType }),
   };
 };

@@ -10,6 +10,13 @@ export const DESCRIBE_CLUSTERS_BATCH = 100;
 export const DESCRIBE_SERVICES_BATCH = 10;
 /** ECS DescribeTasks accepts at most 100 tasks per call. */
 export const DESCRIBE_TASKS_BATCH = 100;
+/** ECS DescribeContainerInstances accepts at most 100 container instances per call. */
+export const DESCRIBE_CONTAINER_INSTANCES_BATCH = 100;
+/**
+ * EC2 DescribeInstances accepts at most 1,000 explicitly named `InstanceIds` per call (and then no
+ * `MaxResults`); the answer may still page, so `NextToken` is followed.
+ */
+export const DESCRIBE_INSTANCES_BATCH = 1000;
 /** ECS ListServices / ListTasks / ListServicesByNamespace return at most 100 per page (default 10 / 100 / 10). */
 export const ECS_LIST_PAGE = 100;
 /** Cloud Map ListNamespaces / ListServices / ListInstances return at most 100 per page. */
@@ -61,8 +68,8 @@ const CLOUD_MAP_CONTROL = (operation: string): RateFamily => ({
 
 /**
  * AWS's token buckets for every operation the core calls: ECS's request-throttling page (one bucket
- * per action group, shared by the actions of the group) and Cloud Map's DiscoverInstances throttling
- * page. The pacer sizes its own buckets to a share of these; the benchmark's double models them.
+ * per action group, shared by the actions of the group), EC2's request token limits for
+ * DescribeInstances and Cloud Map's DiscoverInstances throttling page. The pacer sizes its own buckets to a share of these; the benchmark's double models them.
  */
 export const AWS_RATE_FAMILIES: readonly RateFamily[] = [
   ECS_READ('ECS cluster read', ['ecs:DescribeClusters', 'ecs:ListClusters'], 50, 20),
@@ -81,6 +88,15 @@ export const AWS_RATE_FAMILIES: readonly RateFamily[] = [
   ),
   ECS_READ('ECS tag read', ['ecs:ListTagsForResource'], 50, 20),
   ECS_READ('ECS ListServicesByNamespace', ['ecs:ListServicesByNamespace'], 10, 1),
+  // EC2 rates each action on its own (request rate limiting, per account and Region); DescribeInstances
+  // is a non-mutating action: bucket 100, refill 20 per second (EC2 API request throttling page).
+  {
+    name: 'EC2 DescribeInstances',
+    operations: ['ec2:DescribeInstances'],
+    burst: 100,
+    ratePerSecond: 20,
+    published: true,
+  },
   {
     name: 'Cloud Map DiscoverInstances',
     operations: ['servicediscovery:DiscoverInstances'],

@@ -88,6 +88,11 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     bearerTokenSecret: read('bearerTokenSecret'),
     snapshotBucket: read('snapshotBucket'),
     snapshotKey: read('snapshotKey'),
+    ipAddressFamily: read('ipAddressFamily'),
+    ec2HostAddresses: read('ec2HostAddresses'),
+    ecsIncludeStandaloneTasks: read('ecsIncludeStandaloneTasks'),
+    cloudMapInstanceTargets: read('cloudMapInstanceTargets'),
+    cloudMapHealthyOnly: read('cloudMapHealthyOnly'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

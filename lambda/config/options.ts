@@ -6,7 +6,7 @@
  * filters, the mode) live in `load.ts`.
  */
 import { parseKeyValue, parseList, unique } from './lists.ts';
-import type { DiscoveryConfig, KeyValue } from './types.ts';
+import { type DiscoveryConfig, IpAddressFamily, type KeyValue } from './types.ts';
 
 /** Every variable name is `DiscoveryOptions__` + the option name (the .NET original's env form). */
 export const ENV_PREFIX = 'DiscoveryOptions__';
@@ -201,6 +201,13 @@ const objectKey = (raw: string): ParseResult<string> => {
     : fail('expected an S3 object key of at most 1024 bytes, not starting with "/"');
 };
 
+const FAMILIES: readonly string[] = Object.values(IpAddressFamily);
+const family = (raw: string): ParseResult<IpAddressFamily> => {
+  const value = raw.trim().toLowerCase();
+  // FAMILIES holds exactly the IpAddressFamily values, so the membership test proves the type.
+  return FAMILIES.includes(value) ? ok(value as IpAddressFamily) : fail('expected ipv4, ipv6 or dual');
+};
+
 const tagFilterMeaning = (resource: string) =>
   `Globs (\`*\` any run, \`?\` one character; anchored, case-sensitive) selecting which ${resource} tag keys become labels; \`<MetricsPathPortTagPrefix>*\` is always added.`;
 
@@ -392,6 +399,65 @@ export const OPTIONS: OptionTable = {
     blankIsUnset: true,
     secret: false,
     parse: share,
+  },
+  // ipv4: what every target had before IPv6 support; an IPv6-only task still gets a target.
+  ipAddressFamily: {
+    name: 'IpAddressFamily',
+    default: IpAddressFamily.Ipv4,
+    defaultText: 'ipv4',
+    example: 'dual',
+    meaning:
+      '`ipv4` (an IPv6-only task falls back to IPv6), `ipv6` (IPv6 only) or `dual` (one target per family). IPv6 targets are `[addr]:port`.',
+    blankIsUnset: true,
+    secret: false,
+    parse: family,
+  },
+  // true: bridge and host tasks are common on EC2 and the two reads are cached; the CDK prop
+  // `ec2HostAddresses: false` turns it off together with the IAM grant.
+  ec2HostAddresses: {
+    name: 'Ec2HostAddresses',
+    default: true,
+    defaultText: 'true',
+    example: 'false',
+    meaning:
+      'Read container instances and EC2 for the host address of `bridge`/`host` tasks. `false` skips those tasks (`host_address_disabled`).',
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
+  },
+  // false: the original emitted service tasks only; without the option nothing changes.
+  ecsIncludeStandaloneTasks: {
+    name: 'EcsIncludeStandaloneTasks',
+    default: false,
+    defaultText: 'false',
+    example: 'true',
+    meaning:
+      'Also emit running tasks of no service (RunTask, Batch, scheduled) that carry a port tag; tasks are then listed cluster-wide.',
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
+  },
+  // false: the original emitted ECS tasks only.
+  cloudMapInstanceTargets: {
+    name: 'CloudMapInstanceTargets',
+    default: false,
+    defaultText: 'false',
+    example: 'true',
+    meaning:
+      'Also emit Cloud Map instances of the `CloudMapNamespaces` that are not ECS tasks (no `ECS_CLUSTER_NAME` attribute).',
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
+  },
+  cloudMapHealthyOnly: {
+    name: 'CloudMapHealthyOnly',
+    default: false,
+    defaultText: 'false',
+    example: 'true',
+    meaning: 'With CloudMapInstanceTargets: leave out instances Cloud Map reports `UNHEALTHY`.',
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
   },
   // No token by default: the stack generates one into a secret; a bare server runs open locally.
   bearerToken: {

@@ -18,6 +18,10 @@ export const DiscoveryMode = {
 } as const;
 export type DiscoveryMode = (typeof DiscoveryMode)[keyof typeof DiscoveryMode];
 
+/** Which addresses a task is scraped at (`IpAddressFamily`). */
+export const IpAddressFamily = { Ipv4: 'ipv4', Ipv6: 'ipv6', Dual: 'dual' } as const;
+export type IpAddressFamily = (typeof IpAddressFamily)[keyof typeof IpAddressFamily];
+
 export type DiscoveryConfig = {
   /** `EcsClusters`: cluster names or ARNs, de-duplicated in the order given. */
   readonly ecsClusters: readonly string[];
@@ -67,6 +71,19 @@ export type DiscoveryConfig = {
   readonly snapshotBucket: string | undefined;
   /** `SnapshotKey`: object key of the snapshot. @default 'prometheus-targets.json' */
   readonly snapshotKey: string;
+  /**
+   * `IpAddressFamily`: `ipv4` (an IPv6-only task falls back to its IPv6), `ipv6` (IPv6 only) or
+   * `dual` (one target per address the task has). @default 'ipv4'
+   */
+  readonly ipAddressFamily: IpAddressFamily;
+  /** `Ec2HostAddresses`: read container instances and EC2 for bridge/host task addresses. @default true */
+  readonly ec2HostAddresses: boolean;
+  /** `EcsIncludeStandaloneTasks`: also emit running tasks of no service. @default false */
+  readonly ecsIncludeStandaloneTasks: boolean;
+  /** `CloudMapInstanceTargets`: also emit Cloud Map instances that are not ECS tasks. @default false */
+  readonly cloudMapInstanceTargets: boolean;
+  /** `CloudMapHealthyOnly`: of those, keep only instances not reported unhealthy. @default false */
+  readonly cloudMapHealthyOnly: boolean;
   /** Derived from which of `ecsClusters` / `cloudMapNamespaces` are non-empty. */
   readonly mode: DiscoveryMode;
 };

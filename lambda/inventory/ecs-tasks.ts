@@ -1,11 +1,12 @@
 /**
  * ECS task reads: carries out the plan of `task-listing-plan.ts` for each cluster and assembles the
- * snapshot's clusters (services ordered by name, tasks by ARN). Stand-alone tasks (no service) would
- * be read here, with a strategy of their own in the planner.
+ * snapshot's clusters (services ordered by name, tasks by ARN). Stand-alone tasks (no service) and
+ * the EC2 hosts of bridge/host tasks are read by `cluster-tasks.ts`.
  */
 import { describeTasks, listTaskArns, type ServiceRecord, type TaskRecord } from '../aws/ecs.ts';
 import { DESCRIBE_TASKS_BATCH } from '../aws/limits.ts';
 import type { Cluster, EcsService } from '../model/inventory.ts';
+import { type ClusterTasks, readClusterTasks, toSnapshotTask } from './cluster-tasks.ts';
 import { byString, type CollectDeps, started } from './collect-deps.ts';
 import { planTaskListing, TaskListing } from './task-listing-plan.ts';
 
@@ -84,21 +85,29 @@ const readTasksPerService = async (
 const assembleCluster = (
   cluster: { readonly arn: string; readonly name: string },
   services: readonly ServiceRecord[],
-  tasks: ReadonlyMap<string, readonly TaskRecord[]>,
-): Cluster => ({
-  arn: cluster.arn,
-  name: cluster.name,
-  services: [...services]
-    .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
-    .map(
-      ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
-        ...service,
-        tasks: [...(tasks.get(service.arn) ?? [])]
-          .sort((a, b) => byString(a.arn, b.arn))
-          .map(({ group: _group, ...task }) => task),
-      }),
-    ),
-});
+  { byService: tasks, standalone }: ClusterTasks,
+  includeStandalone: boolean,
+): Cluster => {
+  const assembled = {
+    arn: cluster.arn,
+    name: cluster.name,
+    services: [...services]
+      .sort((a, b) => byString(a.name, b.name) || byString(a.arn, b.arn))
+      .map(
+        ({ taskCount: _count, serviceConnectNamespace: _ns, ...service }): EcsService => ({
+          ...service,
+          tasks: [...(tasks.get(service.arn) ?? [])]
+            .sort((a, b) => byString(a.arn, b.arn))
+            .map((task) => toSnapshotTask(task, false)),
+        }),
+      ),
+  };
+  if (!includeStandalone) return assembled;
+  const standaloneTasks = [...standalone]
+    .sort((a, b) => byString(a.arn, b.arn))
+    .map((task) => toSnapshotTask(task, true));
+  return { ...assembled, standaloneTasks };
+};
 
 /**
  * A cluster whose task count is unknown (namespaces mode), its services arriving in `parts` (one
@@ -116,13 +125,26 @@ export const readClusterInParts = async (
     const wanted = new Set(plan.listedServiceArns);
     return services.filter((s) => wanted.has(s.arn));
   });
-  const [services, tasks] = await Promise.all([
+  const [parted, tasks] = await Promise.all([
     Promise.all(parts),
     readTasksPerService(deps, cluster.arn, listed),
   ]);
-  return assembleCluster(cluster, services.flat(), tasks);
+  const services = parted.flat();
+  // Stand-alone tasks are never read here (no namespace registers them); the hosts of bridge/host
+  // tasks are, once the cluster's tasks are in.
+  const read = await readClusterTasks(
+    deps,
+    { arn: cluster.arn, taskCount: Number.POSITIVE_INFINITY, services },
+    async () => tasks,
+  );
+  return assembleCluster(cluster, services, read, deps.config.ecsIncludeStandaloneTasks);
 };
 
 /** A snapshot cluster: the cluster's services with their tasks, in a deterministic order. */
 export const readCluster = async (deps: CollectDeps, cluster: ClusterPlan): Promise<Cluster> =>
-  assembleCluster(cluster, cluster.services, await readTasks(deps, cluster));
+  assembleCluster(
+    cluster,
+    cluster.services,
+    await readClusterTasks(deps, cluster, () => readTasks(deps, cluster)),
+    deps.config.ecsIncludeStandaloneTasks,
+  );

@@ -17,6 +17,12 @@ export const SkipReason = {
    * warning. Counted once per task with such a group (also when its other groups are served).
    */
   BadPort: 'bad_port',
+  /** A bridge task's scrape group names a container port without a host port binding (counted per group). */
+  UnmappedPort: 'unmapped_port',
+  /** A bridge/host task on ECS Anywhere (`EXTERNAL`): no address can be known. */
+  ExternalInstance: 'external_instance',
+  /** A bridge/host task while `Ec2HostAddresses=false` (EC2 is not read). */
+  HostAddressDisabled: 'host_address_disabled',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 

@@ -19,8 +19,41 @@ export type Task = {
    * `containers[].networkInterfaces[].privateIpv4Address`. Absent when the task has none.
    */
   readonly ipv4?: string;
+  /**
+   * The private IPv6 of an awsvpc task: the ENI attachment's `ipv6Address` (or `privateIPv6Address`),
+   * falling back to `containers[].networkInterfaces[].ipv6Address`. Absent when the task has none.
+   */
+  readonly ipv6?: string;
   readonly tags: readonly Tag[];
+  /** `awsvpc`, `bridge`, `host` or `none`; absent when DescribeTasks did not say (treated as awsvpc). */
+  readonly networkMode?: string;
+  /** `containers[].networkBindings` (container port → host port), TCP only, in AWS order. */
+  readonly portBindings?: readonly PortBinding[];
+  /** The EC2 host of a bridge/host task (docs/decisions.md "Every task, every network (issue 14)"). */
+  readonly host?: TaskHost;
+  /** The task's `group` and `startedBy`, kept only for stand-alone tasks (no service). */
+  readonly group?: string;
+  readonly startedBy?: string;
 };
+
+/** One `networkBindings` entry: the container port a tag names and the host port ECS mapped it to. */
+export type PortBinding = { readonly containerPort: number; readonly hostPort: number };
+
+/** Why the host address of a bridge/host task is not known. */
+export const HostUnknown = {
+  /** ECS Anywhere (`EXTERNAL`): the container instance is no EC2 instance, so no address can be read. */
+  External: 'external',
+  /** `Ec2HostAddresses=false`: EC2 is not read. */
+  Disabled: 'disabled',
+  /** The container instance or its EC2 instance was not returned (deregistered, terminated). */
+  Missing: 'missing',
+} as const;
+export type HostUnknown = (typeof HostUnknown)[keyof typeof HostUnknown];
+
+/** The container instance's EC2 addresses, or why they are unknown. */
+export type TaskHost =
+  | { readonly ipv4?: string; readonly ipv6?: string; readonly unknown?: undefined }
+  | { readonly unknown: HostUnknown };
 
 export type EcsService = {
   readonly arn: string;
@@ -40,6 +73,8 @@ export type Cluster = {
   readonly name: string;
   /** Services to emit targets for (after selectors and mode filtering), ordered by name. */
   readonly services: readonly EcsService[];
+  /** Running tasks of no service (`EcsIncludeStandaloneTasks`), ordered by ARN; absent = none read. */
+  readonly standaloneTasks?: readonly Task[];
 };
 
 export const CloudMapServiceType = {
@@ -51,6 +86,8 @@ export type CloudMapServiceType = (typeof CloudMapServiceType)[keyof typeof Clou
 export type CloudMapInstance = {
   readonly id: string;
   readonly attributes: Readonly<Record<string, string>>;
+  /** `HEALTHY`, `UNHEALTHY` or `UNKNOWN` when the read reported it (DiscoverInstances); absent otherwise. */
+  readonly healthStatus?: string;
 };
 
 export type CloudMapService = {

@@ -1,9 +1,12 @@
 /**
  * Applies re-read tasks to a stored inventory (pure). A task joins a service the inventory already
  * holds; a task of a service the inventory does not hold is ignored until the next full reconcile
- * (decisions.md, "One refresh per fleet (issue 13)").
+ * (decisions.md, "One refresh per fleet (issue 13)"). A stand-alone task (its `group` is not
+ * `service:…`) joins its cluster's stand-alone tasks when the inventory holds them
+ * (`EcsIncludeStandaloneTasks`).
  */
 import type { TaskRecord } from '../aws/ecs.ts';
+import { toSnapshotTask } from '../inventory/cluster-tasks.ts';
 import type { InventorySnapshot, Task } from '../model/inventory.ts';
 import type { TaskChange } from './task-events.ts';
 
@@ -11,11 +14,16 @@ const byArn = (a: Task, b: Task) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0)
 
 const serviceKey = (clusterArn: string, group: string) => `${clusterArn}|${group}`;
 
+const isServiceGroup = (group: string) => group.startsWith('service:');
+
 /** Whether a change can affect the inventory: its task is held, or its service is. */
 export const relevantTo = (inventory: InventorySnapshot) => {
   const held = new Set<string>();
   const services = new Set<string>();
+  const standalone = new Set<string>();
   for (const cluster of inventory.clusters) {
+    if (cluster.standaloneTasks !== undefined) standalone.add(cluster.arn);
+    for (const task of cluster.standaloneTasks ?? []) held.add(task.arn);
     for (const service of cluster.services) {
       services.add(serviceKey(cluster.arn, `service:${service.name}`));
       for (const task of service.tasks) held.add(task.arn);
@@ -23,7 +31,10 @@ export const relevantTo = (inventory: InventorySnapshot) => {
   }
   return (change: TaskChange): boolean =>
     held.has(change.taskArn) ||
-    (change.group !== undefined && services.has(serviceKey(change.clusterArn, change.group)));
+    (change.group !== undefined &&
+      (isServiceGroup(change.group)
+        ? services.has(serviceKey(change.clusterArn, change.group))
+        : standalone.has(change.clusterArn)));
 };
 
 /**
@@ -38,15 +49,30 @@ export const patchInventory = (
 ): InventorySnapshot => {
   const removed = new Set(changed.map((change) => change.taskArn));
   const joining = new Map<string, Task[]>();
-  for (const { group, clusterArn, ...task } of described) {
-    if (group === undefined || task.desiredStatus !== 'RUNNING') continue;
+  const joiningStandalone = new Map<string, Task[]>();
+  for (const { clusterArn, ...record } of described) {
+    const { group } = record;
+    if (group === undefined || record.desiredStatus !== 'RUNNING') continue;
+    if (!isServiceGroup(group)) {
+      const joined = joiningStandalone.get(clusterArn) ?? [];
+      joiningStandalone.set(clusterArn, [...joined, toSnapshotTask(record, true)]);
+      continue;
+    }
     const key = serviceKey(clusterArn, group);
-    joining.set(key, [...(joining.get(key) ?? []), task]);
+    joining.set(key, [...(joining.get(key) ?? []), toSnapshotTask(record, false)]);
   }
   return {
     ...inventory,
     clusters: inventory.clusters.map((cluster) => ({
       ...cluster,
+      ...(cluster.standaloneTasks === undefined
+        ? {}
+        : {
+            standaloneTasks: [
+              ...cluster.standaloneTasks.filter((task) => !removed.has(task.arn)),
+              ...(joiningStandalone.get(cluster.arn) ?? []),
+            ].sort(byArn),
+          }),
       services: cluster.services.map((service) => {
         const joined = joining.get(serviceKey(cluster.arn, `service:${service.name}`)) ?? [];
         const kept = service.tasks.filter((task) => !removed.has(task.arn));
@@ -65,11 +91,13 @@ export const nextTaskVersions = (
 ): Record<string, number> => {
   const versions: Record<string, number> = {};
   for (const cluster of inventory.clusters) {
-    for (const service of cluster.services) {
-      for (const task of service.tasks) {
-        const version = previous[task.arn];
-        if (version !== undefined) versions[task.arn] = version;
-      }
+    const tasks = [
+      ...cluster.services.flatMap((service) => service.tasks),
+      ...(cluster.standaloneTasks ?? []),
+    ];
+    for (const task of tasks) {
+      const version = previous[task.arn];
+      if (version !== undefined) versions[task.arn] = version;
     }
   }
   for (const change of changed) versions[change.taskArn] = change.version;

@@ -11,7 +11,8 @@ import type { SnapshotStore, WriteCondition } from '../aws/snapshot-store.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { createDiscoverDetailed } from '../discover.ts';
 import { prepareBody } from '../http/body.ts';
-import type { TtlCache } from '../inventory/ttl-cache.ts';
+import { withHostAddresses } from '../inventory/host-addresses.ts';
+import { createTtlCache, type TtlCache } from '../inventory/ttl-cache.ts';
 import type { Log } from '../log.ts';
 import type { InventorySnapshot } from '../model/inventory.ts';
 import {
@@ -83,12 +84,15 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
   const log = deps.logger;
   const onWarning = (warning: Warning) => log.warn(warning.message, { ...warning.data });
   const pacer = deps.pacer ?? createPacer({ share: deps.config.awsRateShare });
+  // One cache for reconciles and event batches: the hosts of bridge/host tasks a reconcile read
+  // serve the tasks an event brings (docs/decisions.md "Every task, every network (issue 14)").
+  const cache = deps.cache ?? createTtlCache(now);
   const discover = createDiscoverDetailed(deps.config, {
     clients: deps.clients,
     now,
     onWarning,
     pacer,
-    ...(deps.cache === undefined ? {} : { cache: deps.cache }),
+    cache,
   });
 
   const readCurrent = async (): Promise<Current> => {
@@ -190,12 +194,12 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     let described: (TaskRecord & { clusterArn: string })[];
     try {
       const perCluster = await Promise.all(
-        [...toRead].map(async ([clusterArn, arns]) =>
-          (await describeTasks(ctx, deps.clients.ecs, clusterArn, arns)).map((task) => ({
-            ...task,
-            clusterArn,
-          })),
-        ),
+        [...toRead].map(async ([clusterArn, arns]) => {
+          const tasks = await describeTasks(ctx, deps.clients.ecs, clusterArn, arns);
+          const collectDeps = { ctx, clients: deps.clients, config: deps.config, cache };
+          const hosted = await withHostAddresses(collectDeps, clusterArn, tasks, true);
+          return hosted.map((task) => ({ ...task, clusterArn }));
+        }),
       );
       described = perCluster.flat();
     } finally {

@@ -15,8 +15,17 @@ import type {
   Tag,
   Task,
 } from '../model/inventory.ts';
+import { groupEndpoints, selectAddresses, taskAddresses } from './address.ts';
+import { cloudMapInstanceTargets, type Hardening } from './cloud-map-targets.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
-import { JOB_LABEL, MAX_LABEL_VALUE_BYTES, MetaLabel, RESERVED_LABEL_PREFIX, SystemLabel } from './labels.ts';
+import {
+  JOB_LABEL,
+  MAX_LABEL_VALUE_BYTES,
+  MetaLabel,
+  RESERVED_LABEL_PREFIX,
+  StandaloneTaskLabel,
+  SystemLabel,
+} from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
@@ -161,19 +170,29 @@ const systemLabels = (
   const entries = Object.entries(values) as [keyof typeof SystemLabel, string][];
   return [
     ...entries.map(([key, value]) => ({ name: SystemLabel[key], value, priority: LabelPriority.System })),
+    ...(task.group === undefined ? [] : standaloneLabels(task.group, task.startedBy ?? '')),
     ...entries.map(([key, value]) => ({ name: MetaLabel[key], value, priority: LabelPriority.Meta })),
   ];
 };
+
+/** Only stand-alone tasks carry `group`/`startedBy` in the snapshot, so service targets are unchanged. */
+const standaloneLabels = (group: string, startedBy: string): Label[] => [
+  { name: StandaloneTaskLabel.SystemGroup, value: group, priority: LabelPriority.System },
+  { name: StandaloneTaskLabel.MetaGroup, value: group, priority: LabelPriority.Meta },
+  { name: StandaloneTaskLabel.MetaStartedBy, value: startedBy, priority: LabelPriority.Meta },
+];
 
 type Context = {
   readonly config: DiscoveryConfig;
   readonly filters: TagFilters;
   readonly extras: readonly Label[];
   readonly report: Report;
+  /** The same reserved-name and value-bound rules for Cloud Map-only targets, into the same report. */
+  readonly hardening: Hardening;
 };
 
-/** Where a task sits, for warnings. */
-type Place = { readonly cluster: string; readonly service: string; readonly task: string };
+/** Where a task (or a Cloud Map-only instance) sits, for warnings. */
+type Place = Readonly<Record<string, string>>;
 
 const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
@@ -202,27 +221,33 @@ const storedIdentity = (group: TargetGroup): string =>
   JSON.stringify(Object.entries(group.labels).filter(([name]) => !name.startsWith(RESERVED_LABEL_PREFIX)));
 
 /**
- * Target groups of a task whose stored labels would be identical get distinct series: each unnamed
- * suffixed group in such a collision is named after its key. The unsuffixed group keeps no name, so
- * the usual "main port plus a named exporter" fleet keeps its series (docs/decisions.md).
+ * The scrape groups of a task, renamed where their target groups' stored labels would be identical
+ * so each gets distinct series: each unnamed suffixed group in such a collision is named after its
+ * key. The unsuffixed group keeps no name, so the usual "main port plus a named exporter" fleet
+ * keeps its series (docs/decisions.md). Compared at one address: every address of the task gets
+ * the same labels but `instance`.
  */
-const distinctGroups = (
+const distinctNames = (
   address: string,
   groups: readonly ScrapeGroup[],
   labels: readonly Label[],
-): readonly TargetGroup[] => {
+): readonly ScrapeGroup[] => {
+  if (groups.length < 2) return groups;
   const built = groups.map((group) => makeTargetGroup(address, group, labels));
-  if (built.length < 2) return built;
   const counts = new Map<string, number>();
   for (const identity of built.map(storedIdentity)) counts.set(identity, (counts.get(identity) ?? 0) + 1);
-  return built.map((target, index) => {
-    const group = groups[index]!;
-    if (group.name !== '' || group.key === '' || counts.get(storedIdentity(target))! < 2) return target;
-    return makeTargetGroup(address, { ...group, name: groupKeyName(group.key) }, labels);
+  return groups.map((group, index) => {
+    if (group.name !== '' || group.key === '' || counts.get(storedIdentity(built[index]!))! < 2) return group;
+    return { ...group, name: groupKeyName(group.key) };
   });
 };
 
-type TaskOutcome = { readonly groups: readonly TargetGroup[]; readonly skip?: SkipReason };
+type TaskOutcome = {
+  readonly groups: readonly TargetGroup[];
+  readonly skip?: SkipReason;
+  /** Scrape groups of a bridge task whose container port has no host port binding. */
+  readonly unmapped?: number;
+};
 
 const taskTargets = (
   cluster: Cluster,
@@ -232,9 +257,11 @@ const taskTargets = (
   context: Context,
 ): TaskOutcome => {
   if (!isRunning(task)) return { groups: [], skip: SkipReason.NotRunning };
-  // The collector already resolved ENI then container interfaces; without either, skip (never ":port").
-  const address = task.ipv4?.trim() ?? '';
-  if (address === '') return { groups: [], skip: SkipReason.NoAddress };
+  // The collector resolved ENI, container interfaces or the EC2 host; without any, skip (never ":port").
+  const found = taskAddresses(task);
+  if (typeof found === 'string') return { groups: [], skip: found };
+  const addresses = selectAddresses(found, context.config.ipAddressFamily);
+  if (addresses.length === 0) return { groups: [], skip: SkipReason.NoAddress };
   const { report } = context;
   const merged = sourceLabels(task, service, enrichment, context.extras, context.filters, report);
   const { groups, labels, badPorts } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
@@ -247,12 +274,36 @@ const taskTargets = (
   }
   const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
   if (groups.length === 0) return { groups: [], skip };
-  const withSystem = addLabels(labels, systemLabels(cluster, service, task, address, enrichment));
-  const final = removeTemporaryLabels(
-    applyRelabelConfigurations(withSystem, context.config.relabelConfigurations),
+  // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
+  const matchAddress = found.ipv4 ?? addresses[0] ?? '';
+  const withSystem = addLabels(labels, systemLabels(cluster, service, task, matchAddress, enrichment));
+  const final = boundedLabels(
+    removeTemporaryLabels(applyRelabelConfigurations(withSystem, context.config.relabelConfigurations)),
+    place,
+    report,
   );
-  return { groups: distinctGroups(address, groups, boundedLabels(final, place, report)), skip };
+  const out: TargetGroup[] = [];
+  let unmapped = 0;
+  for (const group of distinctNames(matchAddress, groups, final)) {
+    const endpoints = groupEndpoints(task, addresses, group.port);
+    if (endpoints === undefined) unmapped += 1;
+    for (const e of endpoints ?? []) {
+      out.push({ ...makeTargetGroup(e.instance, { ...group, port: e.port }, final), targets: [e.target] });
+    }
+  }
+  return { groups: out, skip, unmapped };
 };
+
+/** The stand-in service of a stand-alone task: no name, no tags, no Cloud Map registration. */
+const noService = (cluster: Cluster): EcsService => ({
+  arn: '',
+  name: '',
+  clusterArn: cluster.arn,
+  tags: [],
+  serviceConnectDiscoveryArns: [],
+  serviceRegistryArns: [],
+  tasks: [],
+});
 
 /**
  * Every running task of every service of every cluster, in snapshot order, becomes one target
@@ -260,6 +311,11 @@ const taskTargets = (
  * of all namespaces in snapshot order (first match wins, `matchCloudMapService`).
  */
 export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfig): BuildResult => {
+  const report: Report = {
+    warnings: [],
+    dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
+    reported: new Set(),
+  };
   const context: Context = {
     config,
     filters: {
@@ -269,10 +325,11 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       cloudMapNamespace: compileGlobs(config.cloudMapNamespaceTags),
     },
     extras: extraLabels(config),
-    report: {
-      warnings: [],
-      dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
-      reported: new Set(),
+    report,
+    hardening: {
+      tagLabels: (resource, tags, filter, priority) => tagLabels(resource, tags, filter, priority, report),
+      bounded: (labels, place) => boundedLabels(labels, place, report),
+      warn: (warning) => report.warnings.push(warning),
     },
   };
   const namespaceOf = new Map<CloudMapService, Namespace>();
@@ -285,6 +342,14 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     [SkipReason.NoAddress]: 0,
     [SkipReason.NoPort]: 0,
     [SkipReason.BadPort]: 0,
+    [SkipReason.UnmappedPort]: 0,
+    [SkipReason.ExternalInstance]: 0,
+    [SkipReason.HostAddressDisabled]: 0,
+  };
+  const collect = (outcome: TaskOutcome) => {
+    if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
+    skipped[SkipReason.UnmappedPort] += outcome.unmapped ?? 0;
+    groups.push(...outcome.groups);
   };
   const groups: TargetGroup[] = [];
   for (const cluster of snapshot.clusters) {
@@ -292,12 +357,14 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       const matched = matchCloudMapService(service, cluster.name, candidates);
       const enrichment =
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
-      for (const task of service.tasks) {
-        const outcome = taskTargets(cluster, service, task, enrichment, context);
-        if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
-        groups.push(...outcome.groups);
-      }
+      for (const task of service.tasks) collect(taskTargets(cluster, service, task, enrichment, context));
     }
+    for (const task of cluster.standaloneTasks ?? []) {
+      collect(taskTargets(cluster, noService(cluster), task, undefined, context));
+    }
+  }
+  if (config.cloudMapInstanceTargets) {
+    groups.push(...cloudMapInstanceTargets(snapshot, config, context.extras, context.hardening));
   }
   const { warnings, dropped } = context.report;
   return { groups, skipped, droppedLabels: dropped, warnings };

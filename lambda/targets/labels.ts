@@ -81,3 +81,16 @@ export const MAX_LABEL_VALUE_BYTES = 16 * 1024;
 
 /** Scrape path of a group without a (non-blank) `<prefix>PATH*` tag. */
 export const DEFAULT_METRICS_PATH = '/metrics';
+
+/**
+ * Labels of stand-alone tasks only (`EcsIncludeStandaloneTasks`): the task's `group` (e.g.
+ * `family:batch-job`) and `startedBy`. Service tasks do not carry them, so their output is unchanged.
+ */
+export const StandaloneTaskLabel = {
+  SystemGroup: `${SYSTEM_LABEL_PREFIX}ecs_task_group`,
+  MetaGroup: `${META_LABEL_PREFIX}ecs_task_group`,
+  MetaStartedBy: `${META_LABEL_PREFIX}ecs_task_started_by`,
+} as const;
+
+/** Prefix of the attribute labels of Cloud Map-only targets (`CloudMapInstanceTargets`), name sanitised. */
+export const CLOUD_MAP_INSTANCE_ATTRIBUTE_PREFIX = `${META_LABEL_PREFIX}cloudmap_instance_attribute_`;

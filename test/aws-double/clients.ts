@@ -2,6 +2,7 @@
  * Real SDK v3 clients pointed at a double: static fake credentials, the double's region and
  * endpoint. No retry settings beyond what the caller passes, so tests see the SDK's own defaults.
  */
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
@@ -45,6 +46,7 @@ export type DoubleClients = {
   readonly serviceDiscovery: ServiceDiscoveryClient;
   readonly secretsManager: SecretsManagerClient;
   readonly ssm: SSMClient;
+  readonly ec2: EC2Client;
   /** Destroys every client (closes their sockets). */
   readonly destroy: () => void;
 };
@@ -58,13 +60,15 @@ export const makeClients = (
   const serviceDiscovery = new ServiceDiscoveryClient(config);
   const secretsManager = new SecretsManagerClient(config);
   const ssm = new SSMClient(config);
+  const ec2 = new EC2Client(config);
   return {
     ecs,
     serviceDiscovery,
     secretsManager,
     ssm,
+    ec2,
     destroy: () => {
-      for (const client of [ecs, serviceDiscovery, secretsManager, ssm]) client.destroy();
+      for (const client of [ecs, serviceDiscovery, secretsManager, ssm, ec2]) client.destroy();
     },
   };
 };

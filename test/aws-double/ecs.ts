@@ -16,6 +16,7 @@ import { RawJson } from './raw-json.ts';
 const DESCRIBE_CLUSTERS_MAX = 100;
 const DESCRIBE_SERVICES_MAX = 10;
 const DESCRIBE_TASKS_MAX = 100;
+const DESCRIBE_CONTAINER_INSTANCES_MAX = 100;
 const LIST_SERVICES_LIMITS = { defaultSize: 10, maxSize: 100 } as const;
 const LIST_TASKS_LIMITS = { defaultSize: 100, maxSize: 100 } as const;
 const LIST_CLUSTERS_LIMITS = { defaultSize: 100, maxSize: 100 } as const;
@@ -38,17 +39,15 @@ const clusterOf = (index: FleetIndex, input: Input): ClusterEntry => {
 const clusterJson = (cluster: FleetCluster, withTags: boolean) => {
   let running = 0;
   let pending = 0;
-  for (const service of cluster.services) {
-    for (const task of service.tasks) {
-      if (task.lastStatus === 'RUNNING') running += 1;
-      else if (task.lastStatus === 'PENDING') pending += 1;
-    }
+  for (const task of [...cluster.services.flatMap((s) => s.tasks), ...cluster.standaloneTasks]) {
+    if (task.lastStatus === 'RUNNING') running += 1;
+    else if (task.lastStatus === 'PENDING') pending += 1;
   }
   return {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: 'ACTIVE',
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount: cluster.containerInstances.length,
     runningTasksCount: running,
     pendingTasksCount: pending,
     activeServicesCount: cluster.services.filter((s) => s.status === 'ACTIVE').length,
@@ -162,6 +161,9 @@ const buildTaskJson = (task: FleetTask) => {
           { name: 'privateIPv4Address', value: task.ip! },
         ]
       : []),
+    ...(task.ipv6 !== undefined && task.addressIn !== 'container'
+      ? [{ name: 'ipv6Address', value: task.ipv6 }]
+      : []),
   ];
   return {
     attachments: awsvpc
@@ -186,18 +188,35 @@ const buildTaskJson = (task: FleetTask) => {
       image: `public.ecr.aws/example/${name}:latest`,
       lastStatus: task.lastStatus,
       networkBindings:
-        task.network === NetworkMode.Bridge
-          ? [{ bindIP: '0.0.0.0', containerPort: 8080, hostPort: 32768 + position, protocol: 'tcp' }]
+        position === 0
+          ? task.bindings.map((b) => ({
+              bindIP: '0.0.0.0',
+              containerPort: b.containerPort,
+              hostPort: b.hostPort,
+              protocol: 'tcp',
+            }))
           : [],
-      networkInterfaces: awsvpc && ipInContainer ? [{ attachmentId, privateIpv4Address: task.ip! }] : [],
+      networkInterfaces:
+        awsvpc && (ipInContainer || task.ipv6 !== undefined)
+          ? [
+              {
+                attachmentId,
+                ...(ipInContainer ? { privateIpv4Address: task.ip! } : {}),
+                ...(task.ipv6 !== undefined && task.addressIn !== 'attachment'
+                  ? { ipv6Address: task.ipv6 }
+                  : {}),
+              },
+            ]
+          : [],
       healthStatus: 'UNKNOWN',
       cpu: '0',
     })),
     cpu: '256',
+    ...(task.containerInstanceArn === undefined ? {} : { containerInstanceArn: task.containerInstanceArn }),
     createdAt: task.createdAt,
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
-    group: `service:${task.serviceName}`,
+    group: task.group,
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
     launchType: task.launchType,
@@ -208,7 +227,7 @@ const buildTaskJson = (task: FleetTask) => {
     },
     ...(task.launchType === 'FARGATE' ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {}),
     startedAt: task.createdAt + 30,
-    startedBy: `ecs-svc/${hashId(task.serviceName, 19).replace(/[a-f]/g, '1')}`,
+    ...(task.startedBy === undefined ? {} : { startedBy: task.startedBy }),
     taskArn: task.arn,
     taskDefinitionArn: task.taskDefinitionArn,
     version: 3,
@@ -340,6 +359,42 @@ const describeTasks = (index: FleetIndex, input: Input) => {
   return new RawJson(`{"tasks":[${tasks.join(',')}],"failures":${JSON.stringify(failures)}}`);
 };
 
+const describeContainerInstances = (index: FleetIndex, input: Input) => {
+  const ids = stringList(input, 'containerInstances', invalid);
+  if (!ids || ids.length === 0) throw invalid('containerInstances cannot be empty.');
+  if (ids.length > DESCRIBE_CONTAINER_INSTANCES_MAX) {
+    throw invalid(`containerInstances can have at most ${DESCRIBE_CONTAINER_INSTANCES_MAX} items.`);
+  }
+  const entry = clusterOf(index, input);
+  const containerInstances = [];
+  const failures = [];
+  for (const id of ids) {
+    const ci = entry.containerInstances.get(id);
+    if (!ci) {
+      failures.push(
+        missing(
+          id.startsWith('arn:')
+            ? id
+            : `${entry.cluster.arn.replace(':cluster/', ':container-instance/')}/${id}`,
+        ),
+      );
+      continue;
+    }
+    containerInstances.push({
+      containerInstanceArn: ci.arn,
+      // ECS Anywhere reports the SSM managed instance id in this field.
+      ec2InstanceId: ci.ec2InstanceId ?? `mi-${hashId(ci.arn, 17)}`,
+      status: 'ACTIVE',
+      agentConnected: true,
+      runningTasksCount: entry.allTasks.filter((t) => t.containerInstanceArn === ci.arn).length,
+      pendingTasksCount: 0,
+      attributes: [{ name: 'ecs.os-type', value: 'linux' }],
+      registeredAt: 1_700_000_000,
+    });
+  }
+  return { containerInstances, failures };
+};
+
 const listServicesByNamespace = (index: FleetIndex, input: Input) => {
   const name = requiredString(input, 'namespace', invalid);
   const namespace = index.namespaces.get(name) ?? index.namespacesByName.get(name)?.[0];
@@ -361,6 +416,7 @@ export const ecsOperations = {
   DescribeServices: describeServices,
   ListTasks: listTasks,
   DescribeTasks: describeTasks,
+  DescribeContainerInstances: describeContainerInstances,
   ListServicesByNamespace: listServicesByNamespace,
 } as const satisfies Record<string, (index: FleetIndex, input: Input) => unknown>;
 

@@ -6,6 +6,7 @@ import type {
   Fleet,
   FleetCloudMapService,
   FleetCluster,
+  FleetContainerInstance,
   FleetNamespace,
   FleetParameter,
   FleetSecret,
@@ -21,6 +22,8 @@ export type ClusterEntry = {
   /** Tasks by id and by ARN. */
   readonly tasks: ReadonlyMap<string, FleetTask>;
   readonly allTasks: readonly FleetTask[];
+  /** Container instances by id and by ARN. */
+  readonly containerInstances: ReadonlyMap<string, FleetContainerInstance>;
 };
 
 export type CloudMapServiceEntry = {
@@ -46,6 +49,8 @@ export type FleetIndex = {
   readonly secrets: ReadonlyMap<string, FleetSecret>;
   /** Parameters by name and by ARN. */
   readonly parameters: ReadonlyMap<string, FleetParameter>;
+  /** EC2 instances (hosts of container instances) by instance id. */
+  readonly ec2Instances: ReadonlyMap<string, FleetContainerInstance>;
   /** Memo of filtered lists (ListTasks filters), keyed by the call's scope. */
   readonly memo: Map<string, readonly string[]>;
 };
@@ -53,6 +58,7 @@ export type FleetIndex = {
 export const indexFleet = (fleet: Fleet): FleetIndex => {
   const clusters = new Map<string, ClusterEntry>();
   const serviceConnectMembers = new Map<string, string[]>();
+  const ec2Instances = new Map<string, FleetContainerInstance>();
   for (const cluster of fleet.clusters) {
     const services = new Map<string, FleetService>();
     const tasks = new Map<string, FleetTask>();
@@ -71,7 +77,18 @@ export const indexFleet = (fleet: Fleet): FleetIndex => {
         allTasks.push(task);
       }
     }
-    const entry = { cluster, services, tasks, allTasks };
+    for (const task of cluster.standaloneTasks) {
+      tasks.set(task.id, task);
+      tasks.set(task.arn, task);
+      allTasks.push(task);
+    }
+    const containerInstances = new Map<string, FleetContainerInstance>();
+    for (const ci of cluster.containerInstances) {
+      containerInstances.set(ci.id, ci);
+      containerInstances.set(ci.arn, ci);
+      if (ci.ec2InstanceId !== undefined && ci.inEc2) ec2Instances.set(ci.ec2InstanceId, ci);
+    }
+    const entry = { cluster, services, tasks, allTasks, containerInstances };
     clusters.set(cluster.name, entry);
     clusters.set(cluster.arn, entry);
   }
@@ -113,6 +130,7 @@ export const indexFleet = (fleet: Fleet): FleetIndex => {
     serviceConnectMembers,
     secrets,
     parameters,
+    ec2Instances,
     memo: new Map(),
   };
 };

@@ -53,6 +53,44 @@ export type TaskSpec = {
   readonly registered?: boolean;
   /** Extra (or overriding) Cloud Map instance attributes for this task's registrations. @default none */
   readonly instanceAttributes?: Readonly<Record<string, string>>;
+  /** Private IPv6 of an awsvpc task (ENI `ipv6Address` and container `ipv6Address`). @default none */
+  readonly ipv6?: string;
+  /**
+   * Id of the cluster's container instance a bridge/host task runs on.
+   * @default the cluster's container instances in turn (by task index)
+   */
+  readonly containerInstance?: string;
+  /**
+   * `networkBindings` of the first container. @default bridge: 8080 → 32768 + container position;
+   * host: 8080 → 8080; awsvpc: none
+   */
+  readonly bindings?: readonly { readonly containerPort: number; readonly hostPort: number }[];
+};
+
+/** A stand-alone task (no service): RunTask, AWS Batch, a scheduled task. */
+export type StandaloneTaskSpec = TaskSpec & {
+  /** @default 'family:<task definition family>' */
+  readonly group?: string;
+  /** @default none */
+  readonly startedBy?: string;
+  /** @default 'FARGATE' */
+  readonly launchType?: string;
+  /** @default 'awsvpc' */
+  readonly network?: NetworkMode;
+};
+
+/** A registered container instance (EC2 host of bridge/host tasks). */
+export type ContainerInstanceSpec = {
+  /** Container instance id (last ARN segment). @default 32 hex chars derived from the cluster and index */
+  readonly id?: string;
+  /** EC2 instance id; `null` for ECS Anywhere (an `mi-…` managed instance). @default `i-` + 17 hex */
+  readonly ec2InstanceId?: string | null;
+  /** Primary private IPv4. @default next address of the host pool (from 172.31.0.10) */
+  readonly ip?: string;
+  /** @default none */
+  readonly ipv6?: string;
+  /** Whether EC2 still returns the instance (false: terminated and gone). @default true */
+  readonly inEc2?: boolean;
 };
 
 export type ServiceConnectSpec = {
@@ -127,6 +165,10 @@ export type ClusterSpec = {
   readonly tags?: TagsInput;
   /** @default none */
   readonly services?: readonly ServiceSpec[];
+  /** @default one instance when a bridge/host task needs a host, else none */
+  readonly containerInstances?: readonly ContainerInstanceSpec[];
+  /** Running tasks of no service. @default none */
+  readonly standaloneTasks?: readonly StandaloneTaskSpec[];
 };
 
 export type InstanceSpec = {
@@ -222,6 +264,22 @@ export type FleetTask = {
   readonly containers: readonly string[];
   readonly tags: readonly Tag[];
   readonly createdAt: number;
+  readonly ipv6: string | undefined;
+  /** ARN of the container instance of a bridge/host task. */
+  readonly containerInstanceArn: string | undefined;
+  readonly bindings: readonly { readonly containerPort: number; readonly hostPort: number }[];
+  /** `service:<name>` for service tasks. */
+  readonly group: string;
+  readonly startedBy: string | undefined;
+};
+
+export type FleetContainerInstance = {
+  readonly id: string;
+  readonly arn: string;
+  readonly ec2InstanceId: string | undefined;
+  readonly ip: string;
+  readonly ipv6: string | undefined;
+  readonly inEc2: boolean;
 };
 
 export type FleetDeployment = {
@@ -258,6 +316,8 @@ export type FleetCluster = {
   readonly name: string;
   readonly tags: readonly Tag[];
   readonly services: readonly FleetService[];
+  readonly containerInstances: readonly FleetContainerInstance[];
+  readonly standaloneTasks: readonly FleetTask[];
 };
 
 export type FleetInstance = { readonly id: string; readonly attributes: Readonly<Record<string, string>> };
@@ -409,6 +469,8 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
   const accountId = spec.accountId ?? '123456789012';
   const createdAt = spec.createdAt ?? 1_700_000_000;
   const nextIp = addressPool(spec.firstIp ?? '10.0.0.1');
+  // Hosts draw from a pool of their own, so adding one never shifts a task's address.
+  const nextHostIp = addressPool('172.31.0.10');
   const sdPrefix = `arn:aws:servicediscovery:${region}:${accountId}`;
 
   const namespaces: MutableNamespace[] = [];
@@ -469,6 +531,46 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
     const clusterArn = `arn:aws:ecs:${region}:${accountId}:cluster/${clusterSpec.name}`;
     const serviceNames = new Set<string>();
     const taskIds = new Set<string>();
+    const needsHost = (network: NetworkMode | undefined) =>
+      network === NetworkMode.Bridge || network === NetworkMode.Host;
+    const anyHosted =
+      (clusterSpec.services ?? []).some(
+        (sv) =>
+          needsHost(sv.network) ||
+          (Array.isArray(sv.tasks) && sv.tasks.some((t: TaskSpec) => needsHost(t.network))),
+      ) || (clusterSpec.standaloneTasks ?? []).some((t) => needsHost(t.network));
+    const instanceSpecs = clusterSpec.containerInstances ?? (anyHosted ? [{}] : []);
+    const containerInstances: FleetContainerInstance[] = instanceSpecs.map((ci, index) => {
+      const id = ci.id ?? hashId(`${clusterArn}/container-instance/${index}`, 32);
+      return {
+        id,
+        arn: `arn:aws:ecs:${region}:${accountId}:container-instance/${clusterSpec.name}/${id}`,
+        ec2InstanceId:
+          ci.ec2InstanceId === null
+            ? undefined
+            : (ci.ec2InstanceId ?? `i-${hashId(`${clusterArn}/ec2/${index}`, 17)}`),
+        ip: ci.ip ?? nextHostIp(),
+        ipv6: ci.ipv6,
+        inEc2: ci.inEc2 ?? true,
+      };
+    });
+    const hostFor = (taskSpec: TaskSpec, network: NetworkMode, index: number): string | undefined => {
+      if (!needsHost(network)) return undefined;
+      if (taskSpec.containerInstance !== undefined) {
+        const found = containerInstances.find((ci) => ci.id === taskSpec.containerInstance);
+        if (!found)
+          throw new Error(`fleet: container instance '${taskSpec.containerInstance}' is not declared`);
+        return found.arn;
+      }
+      return containerInstances[index % containerInstances.length]?.arn;
+    };
+    const bindingsFor = (taskSpec: TaskSpec, network: NetworkMode) =>
+      taskSpec.bindings ??
+      (network === NetworkMode.Bridge
+        ? [{ containerPort: 8080, hostPort: 32768 }]
+        : network === NetworkMode.Host
+          ? [{ containerPort: 8080, hostPort: 8080 }]
+          : []);
 
     const services = (clusterSpec.services ?? []).map((serviceSpec): FleetService => {
       const where = `${clusterSpec.name}/${serviceSpec.name}`;
@@ -573,6 +675,11 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
           tags:
             taskSpec.tags === undefined ? serviceTaskTags : mergeTags(serviceTaskTags, toTags(taskSpec.tags)),
           createdAt,
+          ipv6: taskSpec.ipv6,
+          containerInstanceArn: hostFor(taskSpec, taskSpec.network ?? network, index),
+          bindings: bindingsFor(taskSpec, taskSpec.network ?? network),
+          group: `service:${serviceSpec.name}`,
+          startedBy: `ecs-svc/${hashId(serviceSpec.name, 19).replace(/[a-f]/g, '1')}`,
         };
         if (taskSpec.registered ?? (ip !== undefined && lastStatus === 'RUNNING')) {
           for (const r of registrations) {
@@ -608,7 +715,49 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
         createdAt,
       };
     });
-    return { arn: clusterArn, name: clusterSpec.name, tags: toTags(clusterSpec.tags), services };
+    const standaloneTasks = (clusterSpec.standaloneTasks ?? []).map((taskSpec, index): FleetTask => {
+      const id = taskSpec.id ?? hashId(`${clusterArn}/standalone/task/${index}`, 32);
+      if (taskIds.has(id))
+        throw new Error(`fleet: task id '${id}' is used twice in cluster '${clusterSpec.name}'`);
+      taskIds.add(id);
+      const network = taskSpec.network ?? NetworkMode.Awsvpc;
+      const taskDefinitionArn = taskDefinitionArnOf(
+        region,
+        accountId,
+        taskSpec.taskDefinition ?? `job-${index}`,
+      );
+      const ip = taskSpec.ip === null || needsHost(network) ? undefined : (taskSpec.ip ?? nextIp());
+      return {
+        id,
+        arn: `arn:aws:ecs:${region}:${accountId}:task/${clusterSpec.name}/${id}`,
+        clusterArn,
+        serviceName: '',
+        taskDefinitionArn,
+        lastStatus: taskSpec.lastStatus ?? 'RUNNING',
+        desiredStatus: taskSpec.desiredStatus ?? 'RUNNING',
+        launchType: taskSpec.launchType ?? (network === NetworkMode.Awsvpc ? 'FARGATE' : 'EC2'),
+        network,
+        ip,
+        addressIn: taskSpec.addressIn ?? AddressIn.Both,
+        availabilityZone: taskSpec.availabilityZone ?? `${region}${'abc'[index % 3]}`,
+        containers: taskSpec.containers ?? ['app'],
+        tags: toTags(taskSpec.tags),
+        createdAt,
+        ipv6: taskSpec.ipv6,
+        containerInstanceArn: hostFor(taskSpec, network, index),
+        bindings: bindingsFor(taskSpec, network),
+        group: taskSpec.group ?? `family:${familyOf(taskDefinitionArn)}`,
+        startedBy: taskSpec.startedBy,
+      };
+    });
+    return {
+      arn: clusterArn,
+      name: clusterSpec.name,
+      tags: toTags(clusterSpec.tags),
+      services,
+      containerInstances,
+      standaloneTasks,
+    };
   });
 
   // Plain Cloud Map services (merged into ECS-created ones of the same name).

@@ -1,5 +1,6 @@
 /** The `X-Amz-Target` dispatch table: which operations the double speaks, under which names. */
 import { cloudMapOperations } from './cloudmap.ts';
+import type { ec2Operations } from './ec2.ts';
 import { ecsOperations } from './ecs.ts';
 import type { MessageKey } from './errors.ts';
 import type { FleetIndex } from './fleet-index.ts';
@@ -11,7 +12,8 @@ export type Operation =
   | `ecs:${keyof typeof ecsOperations}`
   | `servicediscovery:${keyof typeof cloudMapOperations}`
   | `secretsmanager:${keyof typeof secretsManagerOperations}`
-  | `ssm:${keyof typeof ssmOperations}`;
+  | `ssm:${keyof typeof ssmOperations}`
+  | `ec2:${keyof typeof ec2Operations}`;
 
 export const ServiceName = {
   Ecs: 'ecs',

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ec2ErrorXml, ec2Operations, parseQuery, type XmlBody } from './ec2.ts';
 import { AwsError } from './errors.ts';
 import type { ActiveFault, FaultHandle, FaultSpec, LatencySpec, TokenBucketSpec } from './faults.ts';
 import { faultError, faultMatches, latencyFor, TokenBucket } from './faults.ts';
@@ -148,6 +149,61 @@ export const startAwsDouble = async (
     for (const event of emitted) for (const listener of taskListeners) listener(event);
   };
 
+  /** EC2's Query protocol: form body in, XML out (see ec2.ts). Counted, faulted and delayed like the rest. */
+  const answerQuery = async (body: string, response: ServerResponse): Promise<void> => {
+    const input = parseQuery(body);
+    const action = input.get('Action') ?? '';
+    const handler = (ec2Operations as Record<string, (i: FleetIndex, q: typeof input) => XmlBody>)[action];
+    let status = 200;
+    let text: string;
+    if (handler === undefined) {
+      status = 400;
+      text = ec2ErrorXml(
+        new AwsError(400, 'InvalidAction', `The action ${action} is not valid for this web service.`),
+      );
+    } else {
+      const operation = `ec2:${action}` as Operation;
+      increment(calls, operation);
+      const fault = faults.find((f) => faultMatches(f, operation, {}));
+      let error: AwsError | undefined;
+      if (fault) {
+        fault.remaining -= 1;
+        fault.hits += 1;
+        if (fault.spec.error !== undefined) {
+          increment(faulted, operation);
+          const err = fault.spec.error;
+          error =
+            typeof err === 'object'
+              ? new AwsError(err.status, err.type, err.message ?? err.type)
+              : err === 'ThrottlingException'
+                ? new AwsError(400, 'RequestLimitExceeded', 'Request limit exceeded.')
+                : err === 'AccessDeniedException'
+                  ? new AwsError(
+                      403,
+                      'UnauthorizedOperation',
+                      'You are not authorized to perform this operation.',
+                    )
+                  : new AwsError(err, 'InternalError', 'An internal error has occurred');
+        }
+      }
+      try {
+        text = error ? ec2ErrorXml(error) : handler(index, input).text;
+        status = error?.status ?? 200;
+      } catch (thrown) {
+        if (!(thrown instanceof AwsError)) throw thrown;
+        status = thrown.status;
+        text = ec2ErrorXml(thrown);
+      }
+      const delay = latencyFor(latency, operation) + (fault?.spec.latencyMs ?? 0);
+      if (delay > 0) await sleep(delay);
+    }
+    response.writeHead(status, {
+      'content-type': 'text/xml;charset=UTF-8',
+      'content-length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  };
+
   const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (isS3Request(request)) {
       s3.answer(request, response, await readBytes(request));
@@ -156,6 +212,13 @@ export const startAwsDouble = async (
     const target = request.headers['x-amz-target'];
     const targetName = Array.isArray(target) ? target[0] : target;
     const body = (await readBytes(request)).toString('utf8');
+    if (
+      targetName === undefined &&
+      String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')
+    ) {
+      await answerQuery(body, response);
+      return;
+    }
     const resolved = request.method === 'POST' ? resolveTarget(targetName) : undefined;
     if (!resolved) {
       sendError(

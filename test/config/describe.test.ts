@@ -24,6 +24,11 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__StaleIfErrorSeconds', '600'],
       ['DiscoveryOptions__AwsMaxConcurrency', '8'],
       ['DiscoveryOptions__AwsRateShare', '0.5'],
+      ['DiscoveryOptions__IpAddressFamily', 'ipv4'],
+      ['DiscoveryOptions__Ec2HostAddresses', 'true'],
+      ['DiscoveryOptions__EcsIncludeStandaloneTasks', 'false'],
+      ['DiscoveryOptions__CloudMapInstanceTargets', 'false'],
+      ['DiscoveryOptions__CloudMapHealthyOnly', 'false'],
       ['DiscoveryOptions__BearerToken', ''],
       ['DiscoveryOptions__BearerTokenSecret', ''],
       ['DiscoveryOptions__SnapshotBucket', ''],
@@ -50,7 +55,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 20);
+    expect(lines).toHaveLength(2 + 25);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

@@ -46,6 +46,11 @@ describe('loadConfig defaults', () => {
       bearerTokenSecret: undefined,
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
+      ipAddressFamily: 'ipv4',
+      ec2HostAddresses: true,
+      ecsIncludeStandaloneTasks: false,
+      cloudMapInstanceTargets: false,
+      cloudMapHealthyOnly: false,
       mode: 'clusters',
     } satisfies DiscoveryConfig);
   });
@@ -176,6 +181,11 @@ describe('loadConfig parsing', () => {
       bearerTokenSecret: 'ssm:/prometheus/token',
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
+      ipAddressFamily: 'ipv4',
+      ec2HostAddresses: true,
+      ecsIncludeStandaloneTasks: false,
+      cloudMapInstanceTargets: false,
+      cloudMapHealthyOnly: false,
       mode: 'both',
     } satisfies DiscoveryConfig);
   });

@@ -98,7 +98,15 @@ export const discoveryResult = (
 ): DiscoveryResult => ({
   body,
   targetCount: 1,
-  skipped: { not_running: 2, no_address: 1, no_port: 3, bad_port: 4 },
+  skipped: {
+    not_running: 2,
+    no_address: 1,
+    no_port: 3,
+    bad_port: 4,
+    unmapped_port: 0,
+    external_instance: 0,
+    host_address_disabled: 0,
+  },
   droppedLabels: { reserved_name: 6, oversized_value: 1 },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
   awsCallOutcomes: {

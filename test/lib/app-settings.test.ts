@@ -26,6 +26,7 @@ describe('readAppSettings', () => {
       ecsTaskTags: '',
       cacheTtlSeconds: '0',
       cacheTopLevelResources: 'false',
+      ec2HostAddresses: 'false',
       accessMode: 'http-api-token',
       architecture: 'x86_64',
       timeoutSeconds: '20',
@@ -48,6 +49,7 @@ describe('readAppSettings', () => {
       ecsTaskTags: '',
       cacheTtlSeconds: '0',
       cacheTopLevelResources: 'false',
+      ec2HostAddresses: 'false',
     });
     expect(config.ecsClusters).toEqual(['prod', 'staging']);
     // The one `=` rule: the value is everything after the first unescaped `=`.
@@ -56,6 +58,7 @@ describe('readAppSettings', () => {
       { key: 'escaped', value: 'c=d' },
       { key: 'list', value: 'x;y' },
     ]);
+    expect(config.ec2HostAddresses).toBe(false);
     expect(settings.discovery.accessMode).toBe('http-api-token');
     expect(settings.discovery.architecture).toBe(Architecture.X86_64);
     expect(settings.discovery.timeout?.toSeconds()).toBe(20);

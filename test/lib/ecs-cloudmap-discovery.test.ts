@@ -8,12 +8,13 @@ import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { discoveryEnvironment } from '../../lib/discovery-options.ts';
 import { cloudMapStatements, ecsStatements } from '../../lib/discovery-policy.ts';
 import { EcsCloudMapDiscovery, type EcsCloudMapDiscoveryProps } from '../../lib/ecs-cloudmap-discovery.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const LAMBDA_AWS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lambda', 'aws');
-const CALLED_ACTION = /'((?:ecs|servicediscovery):[A-Za-z]+)'/g;
+const CALLED_ACTION = /'((?:ecs|servicediscovery|ec2):[A-Za-z]+)'/g;
 
 type Synthesized = {
   readonly stack: Stack;
@@ -172,6 +173,16 @@ describe('EcsCloudMapDiscovery, embedded mode (Function URL + generated bearer t
           Action: 'ecs:ListServicesByNamespace',
           Resource: '*',
         },
+        {
+          Sid: 'EcsDescribeContainerInstances',
+          Effect: 'Allow',
+          Action: 'ecs:DescribeContainerInstances',
+          Resource: [
+            arn(':ecs:eu-west-1:123456789012:container-instance/prod/*'),
+            'arn:aws:ecs:us-east-1:210987654321:container-instance/staging/*',
+          ],
+        },
+        { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
         ...cloudMapPolicy,
         logStatement(synthesized.id(synthesized.discovery.logGroup)),
         {
@@ -291,6 +302,13 @@ describe('EcsCloudMapDiscovery, embedded mode, Function URL with AWS_IAM, namesp
           Action: 'ecs:ListServicesByNamespace',
           Resource: '*',
         },
+        {
+          Sid: 'EcsDescribeContainerInstances',
+          Effect: 'Allow',
+          Action: 'ecs:DescribeContainerInstances',
+          Resource: arn(':ecs:eu-west-1:123456789012:container-instance/*'),
+        },
+        { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
         ...cloudMapPolicy,
         logStatement(synthesized.id(synthesized.discovery.logGroup)),
       ],
@@ -552,6 +570,25 @@ describe('the cdk-nag check used above', () => {
 
     // Assess
     expect(violations).toEqual(['AwsSolutions-SMG4']);
+  });
+});
+
+describe('ec2HostAddresses: false', () => {
+  it('leaves ecs:DescribeContainerInstances and ec2:DescribeInstances out and tells the handler', () => {
+    // Prepare
+    const app = new App();
+    const stack = new Stack(app, 'NoEc2', { env: ENV });
+
+    // Act
+    const actions = ecsStatements(stack, ['prod'], false).flatMap((statement) => statement.actions);
+
+    // Assess
+    expect(actions).not.toContain('ecs:DescribeContainerInstances');
+    expect(actions).not.toContain('ec2:DescribeInstances');
+    expect(discoveryEnvironment({ ecsClusters: ['prod'], ec2HostAddresses: false })).toEqual({
+      DiscoveryOptions__EcsClusters: 'prod',
+      DiscoveryOptions__Ec2HostAddresses: 'false',
+    });
   });
 });
 

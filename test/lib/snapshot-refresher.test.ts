@@ -266,6 +266,16 @@ describe('snapshot mode (the default), clusters, Function URL + token', () => {
           Action: 'ecs:ListServicesByNamespace',
           Resource: '*',
         },
+        {
+          Sid: 'EcsDescribeContainerInstances',
+          Effect: 'Allow',
+          Action: 'ecs:DescribeContainerInstances',
+          Resource: [
+            arn(':ecs:eu-west-1:123456789012:container-instance/prod/*'),
+            'arn:aws:ecs:us-east-1:210987654321:container-instance/staging/*',
+          ],
+        },
+        { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
         ...cloudMapReads,
         {
           Sid: 'ReadWriteSnapshot',

@@ -10,6 +10,11 @@ import { type DiscoveryConfig, DiscoveryMode } from '../../lambda/config/types.t
 export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig => ({
   ecsClusters: ['c1'],
   ecsServiceSelectorTags: [],
+  ipAddressFamily: 'ipv4',
+  ec2HostAddresses: true,
+  ecsIncludeStandaloneTasks: false,
+  cloudMapInstanceTargets: false,
+  cloudMapHealthyOnly: false,
   cloudMapNamespaces: [],
   cloudMapServiceSelectorTags: [],
   ecsTaskTags: ['*', 'METRICS_*'],

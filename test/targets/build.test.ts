@@ -61,7 +61,15 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
         `"scrape_target_name":"ecs-exporter",${system}}}` +
         ']',
     );
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 0 });
+    expect(result.skipped).toEqual({
+      not_running: 0,
+      no_address: 0,
+      no_port: 0,
+      bad_port: 0,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 
   it('gives the same label objects with fixed labels first', () => {
@@ -179,7 +187,15 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 0 });
+    expect(result.skipped).toEqual({
+      not_running: 0,
+      no_address: 0,
+      no_port: 0,
+      bad_port: 0,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 
   it('variation: without any METRICS_ tag the task is skipped for no port and the body is []', () => {
@@ -191,7 +207,15 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 1, bad_port: 0 });
+    expect(result.skipped).toEqual({
+      not_running: 0,
+      no_address: 0,
+      no_port: 1,
+      bad_port: 0,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 
   it('variation: METRICS_PORT=abc drops that group only', () => {
@@ -224,7 +248,15 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(result.groups).toHaveLength(row.targets);
-    expect(result.skipped).toEqual({ not_running: row.notRunning, no_address: 0, no_port: 0, bad_port: 0 });
+    expect(result.skipped).toEqual({
+      not_running: row.notRunning,
+      no_address: 0,
+      no_port: 0,
+      bad_port: 0,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 
   it.each([
@@ -237,7 +269,15 @@ describe('buildTargets: the reference fleet of docs/decisions.md', () => {
 
     // Assess
     expect(renderTargets(result.groups)).toBe('[]');
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 1, no_port: 0, bad_port: 0 });
+    expect(result.skipped).toEqual({
+      not_running: 0,
+      no_address: 1,
+      no_port: 0,
+      bad_port: 0,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 });
 
@@ -781,7 +821,15 @@ describe('buildTargets: order and determinism', () => {
 
     // Assess
     expect(result.groups.map((group) => group.labels._sys_ecs_task)).toEqual([taskArn('c1', 'e')]);
-    expect(result.skipped).toEqual({ not_running: 2, no_address: 1, no_port: 1, bad_port: 1 });
+    expect(result.skipped).toEqual({
+      not_running: 2,
+      no_address: 1,
+      no_port: 1,
+      bad_port: 1,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 });
 

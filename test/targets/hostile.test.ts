@@ -145,7 +145,15 @@ describe('ports: METRICS_PORT* must be a decimal 1..65535', () => {
 
       // Assess
       expect(result.groups.map((group) => group.targets[0])).toEqual(['10.0.0.5:9100']);
-      expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 1 });
+      expect(result.skipped).toEqual({
+        not_running: 0,
+        no_address: 0,
+        no_port: 0,
+        bad_port: 1,
+        unmapped_port: 0,
+        external_instance: 0,
+        host_address_disabled: 0,
+      });
       expect(result.warnings).toEqual([
         {
           message: 'Scrape group left out: its port is not a decimal 1..65535',
@@ -168,7 +176,15 @@ describe('ports: METRICS_PORT* must be a decimal 1..65535', () => {
 
     // Assess
     expect(result.groups).toEqual([]);
-    expect(result.skipped).toEqual({ not_running: 0, no_address: 0, no_port: 0, bad_port: 1 });
+    expect(result.skipped).toEqual({
+      not_running: 0,
+      no_address: 0,
+      no_port: 0,
+      bad_port: 1,
+      unmapped_port: 0,
+      external_instance: 0,
+      host_address_disabled: 0,
+    });
   });
 
   it.each([

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskRecord } from '../../lambda/aws/ecs.ts';
+import type { InventorySnapshot, Task } from '../../lambda/model/inventory.ts';
+import { patchInventory, relevantTo } from '../../lambda/refresh/patch-inventory.ts';
+import type { TaskChange } from '../../lambda/refresh/task-events.ts';
+
+const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod';
+const task = (arn: string, extra: Partial<Task> = {}): Task => ({
+  arn,
+  taskDefinitionArn: 'td:1',
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  tags: [],
+  ...extra,
+});
+const change = (taskArn: string, group: string): TaskChange => ({
+  clusterArn: CLUSTER,
+  taskArn,
+  group,
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  version: 2,
+});
+const inventory: InventorySnapshot = {
+  namespaces: [],
+  clusters: [
+    {
+      arn: CLUSTER,
+      name: 'prod',
+      services: [
+        {
+          arn: 'svc/web',
+          name: 'web',
+          clusterArn: CLUSTER,
+          tags: [],
+          serviceConnectDiscoveryArns: [],
+          serviceRegistryArns: [],
+          tasks: [task('t/1')],
+        },
+      ],
+      standaloneTasks: [task('t/old', { group: 'family:job', startedBy: 'cron' })],
+    },
+  ],
+};
+
+describe('patchInventory with hosts and stand-alone tasks', () => {
+  it('puts a re-read bridge task into its service with its host, stripped like a collected task', () => {
+    // Prepare
+    const described: (TaskRecord & { clusterArn: string })[] = [
+      {
+        ...task('t/2', { networkMode: 'bridge', host: { ipv4: '10.1.0.11' } }),
+        group: 'service:web',
+        containerInstanceArn: 'ci/1',
+        launchType: 'EC2',
+        startedBy: 'ecs-svc/1',
+        clusterArn: CLUSTER,
+      },
+    ];
+
+    // Act
+    const patched = patchInventory(inventory, [change('t/2', 'service:web')], described);
+
+    // Assess
+    expect(patched.clusters[0]?.services[0]?.tasks).toEqual([
+      task('t/1'),
+      task('t/2', { networkMode: 'bridge', host: { ipv4: '10.1.0.11' } }),
+    ]);
+  });
+
+  it('replaces a stand-alone task the snapshot holds and adds a new one of that cluster', () => {
+    // Prepare
+    const changes = [change('t/old', 'family:job'), change('t/new', 'family:job')];
+    const described: (TaskRecord & { clusterArn: string })[] = [
+      { ...task('t/new'), group: 'family:job', startedBy: 'cron', clusterArn: CLUSTER },
+    ];
+
+    // Act
+    const relevant = changes.filter(relevantTo(inventory));
+    const patched = patchInventory(inventory, relevant, described);
+
+    // Assess
+    expect(relevant).toHaveLength(2);
+    expect(patched.clusters[0]?.standaloneTasks).toEqual([
+      task('t/new', { group: 'family:job', startedBy: 'cron' }),
+    ]);
+  });
+
+  it('ignores stand-alone tasks of a cluster whose stand-alone tasks are not read', () => {
+    // Prepare
+    const { standaloneTasks: _none, ...withoutStandalone } = inventory.clusters[0]!;
+    const without: InventorySnapshot = { ...inventory, clusters: [withoutStandalone] };
+
+    // Act
+    const relevant = [change('t/new', 'family:job')].filter(relevantTo(without));
+
+    // Assess
+    expect(relevant).toEqual([]);
+  });
+});
