@@ -9,19 +9,22 @@
  * `cloud-map.ts`, `services-from-namespaces.ts`. Reading more accounts is a loop over this dispatch.
  */
 import { arnResourceName } from '../model/cloud-map-match.ts';
-import type { InventorySnapshot } from '../model/inventory.ts';
+import type { ExcludedService, InventorySnapshot } from '../model/inventory.ts';
 import { readNamespaces } from './cloud-map.ts';
 import { type CollectDeps, unique } from './collect-deps.ts';
 import { readClusterServices, readConfiguredClusters } from './ecs-services.ts';
 import { readClusters } from './ecs-tasks.ts';
+import { sortExcluded } from './excluded-services.ts';
 import { keepRegistered, readRegisteredServices } from './services-from-namespaces.ts';
 
 export type { CollectDeps } from './collect-deps.ts';
 
 /** Reads one complete snapshot for `deps.config.mode`. Rejects on any AWS error. */
 export const collectInventory = async (deps: CollectDeps): Promise<InventorySnapshot> => {
+  const excluded: ExcludedService[] = [];
   try {
-    return await collectByMode(deps);
+    const snapshot = await collectByMode({ ...deps, excluded });
+    return excluded.length === 0 ? snapshot : { ...snapshot, excludedServices: sortExcluded(excluded) };
   } catch (error) {
     // A failed refresh may be caused by a deleted or renamed resource: re-read everything next time.
     deps.cache.clear();
@@ -39,7 +42,7 @@ const collectByMode = async (deps: CollectDeps): Promise<InventorySnapshot> => {
       name: arnResourceName(arn),
       // Unknown without DescribeClusters: tasks are listed per service.
       taskCount: Number.POSITIVE_INFINITY,
-      services: keepRegistered(services, arnResourceName(arn), namespaces),
+      services: keepRegistered(services, arnResourceName(arn), namespaces, deps.excluded),
     }));
     return { clusters: await readClusters(deps, clusters), namespaces };
   }
@@ -50,7 +53,10 @@ const collectByMode = async (deps: CollectDeps): Promise<InventorySnapshot> => {
   const plans = configuredClusters.map((c, i) => ({ ...c, services: servicesPerCluster[i] ?? [] }));
   if (config.mode === 'both') {
     const namespaces = await readNamespaces(deps, config.cloudMapNamespaces, true);
-    const registered = plans.map((p) => ({ ...p, services: keepRegistered(p.services, p.name, namespaces) }));
+    const registered = plans.map((p) => ({
+      ...p,
+      services: keepRegistered(p.services, p.name, namespaces, deps.excluded),
+    }));
     return { clusters: await readClusters(deps, registered), namespaces };
   }
   // Clusters mode: Cloud Map only enriches, so its reads overlap the task reads.

@@ -6,6 +6,7 @@ import { compileGlobs } from '../config/globs.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
 import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
+import type { Explain, ExplainNote } from '../model/explain.ts';
 import type {
   CloudMapService,
   Cluster,
@@ -15,11 +16,18 @@ import type {
   Tag,
   Task,
 } from '../model/inventory.ts';
+import {
+  cloudMapNotSelectedNote,
+  createExplainRecorder,
+  oversizedValueNote,
+  reservedTagNote,
+  type TaskDecision,
+} from './explain.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import { JOB_LABEL, MAX_LABEL_VALUE_BYTES, MetaLabel, RESERVED_LABEL_PREFIX, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
-import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
+import { type BadPort, extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 /** Something the operator should see (logged as a warning by the door): constant message, data. */
@@ -32,6 +40,8 @@ export type BuildResult = {
   readonly droppedLabels: Readonly<Record<DroppedLabelReason, number>>;
   /** In build order; a reserved tag of a resource is reported once however many tasks it reaches. */
   readonly warnings: readonly BuildWarning[];
+  /** Every cluster, service, task and scrape group considered, and why it is or is not a target. */
+  readonly explain: Explain;
 };
 
 /** Where one build's warnings and drop counts go (local to `buildTargets`, so the builder stays pure). */
@@ -40,6 +50,19 @@ type Report = {
   readonly dropped: Record<DroppedLabelReason, number>;
   /** `<resource ARN> <tag key>` of reserved tags already reported. */
   readonly reported: Set<string>;
+  /** Explain notes by the ARN of the resource they concern (task, ECS or Cloud Map service, namespace). */
+  readonly notes: Map<string, ExplainNote[]>;
+};
+
+const addNote = (report: Report, resource: string, note: ExplainNote): void => {
+  report.notes.set(resource, [...(report.notes.get(resource) ?? []), note]);
+};
+
+/** The notes raised about `resource`, once: later calls for it return none. */
+const takeNotes = (report: Report, resource: string): readonly ExplainNote[] => {
+  const notes = report.notes.get(resource) ?? [];
+  report.notes.delete(resource);
+  return notes;
 };
 
 type KeyFilter = (key: string) => boolean;
@@ -90,6 +113,7 @@ const tagLabels = (
       message: 'Tag left out: its label name is reserved for Prometheus',
       data: { resource, tag: tag.key, reason: DroppedLabelReason.ReservedName },
     });
+    addNote(report, resource, reservedTagNote(resource, tag.key));
   }
   return labels;
 };
@@ -188,6 +212,7 @@ const boundedLabels = (labels: readonly Label[], place: Place, report: Report): 
       // At least; relabelling stops expanding a value once it is over the bound.
       data: { ...place, label: label.name, bytes, reason: DroppedLabelReason.OversizedValue },
     });
+    addNote(report, place.task, oversizedValueNote(label.name, bytes));
     return false;
   });
 
@@ -222,7 +247,13 @@ const distinctGroups = (
   });
 };
 
-type TaskOutcome = { readonly groups: readonly TargetGroup[]; readonly skip?: SkipReason };
+type TaskOutcome = {
+  readonly groups: readonly TargetGroup[];
+  readonly skip?: SkipReason;
+  /** The port tag of each group in `groups`, and the groups left out for their port (explain view). */
+  readonly groupTags?: readonly string[];
+  readonly badPorts?: readonly BadPort[];
+};
 
 const taskTargets = (
   cluster: Cluster,
@@ -246,12 +277,18 @@ const taskTargets = (
     });
   }
   const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
-  if (groups.length === 0) return { groups: [], skip };
+  if (groups.length === 0) return { groups: [], skip, badPorts };
   const withSystem = addLabels(labels, systemLabels(cluster, service, task, address, enrichment));
   const final = removeTemporaryLabels(
     applyRelabelConfigurations(withSystem, context.config.relabelConfigurations),
   );
-  return { groups: distinctGroups(address, groups, boundedLabels(final, place, report)), skip };
+  const groupTags = groups.map((group) => `${context.config.metricsPathPortTagPrefix}PORT${group.key}`);
+  return {
+    groups: distinctGroups(address, groups, boundedLabels(final, place, report)),
+    skip,
+    groupTags,
+    badPorts,
+  };
 };
 
 /**
@@ -273,8 +310,13 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       warnings: [],
       dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
       reported: new Set(),
+      notes: new Map(),
     },
   };
+  const explain = createExplainRecorder(snapshot, config);
+  const unselected = snapshot.namespaces.flatMap((namespace) =>
+    namespace.services.filter((s) => !s.selected),
+  );
   const namespaceOf = new Map<CloudMapService, Namespace>();
   for (const namespace of snapshot.namespaces) {
     for (const service of namespace.services) if (service.selected) namespaceOf.set(service, namespace);
@@ -287,18 +329,44 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     [SkipReason.BadPort]: 0,
   };
   const groups: TargetGroup[] = [];
+  const { report } = context;
   for (const cluster of snapshot.clusters) {
+    explain.clusterStart();
     for (const service of cluster.services) {
       const matched = matchCloudMapService(service, cluster.name, candidates);
       const enrichment =
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
+      const decisions: TaskDecision[] = [];
       for (const task of service.tasks) {
         const outcome = taskTargets(cluster, service, task, enrichment, context);
         if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
         groups.push(...outcome.groups);
+        decisions.push({
+          task,
+          skip: outcome.skip,
+          targets: outcome.groups.map((group, i) => ({
+            tag: outcome.groupTags?.[i] ?? '',
+            address: group.targets[0],
+          })),
+          badPorts: outcome.badPorts ?? [],
+        });
       }
+      // Only when nothing selected matched: would an unselected Cloud Map service have enriched it?
+      const unselectedMatch =
+        matched === undefined && unselected.length > 0
+          ? matchCloudMapService(service, cluster.name, unselected)
+          : undefined;
+      const serviceNotes = [
+        ...takeNotes(report, service.arn),
+        ...(enrichment === undefined
+          ? []
+          : [...takeNotes(report, enrichment.service.arn), ...takeNotes(report, enrichment.namespace.arn)]),
+        ...(unselectedMatch === undefined ? [] : [cloudMapNotSelectedNote(unselectedMatch, config)]),
+      ];
+      explain.service(cluster, service, decisions, serviceNotes, (arn) => takeNotes(report, arn));
     }
+    explain.clusterDone(cluster);
   }
-  const { warnings, dropped } = context.report;
-  return { groups, skipped, droppedLabels: dropped, warnings };
+  const { warnings, dropped } = report;
+  return { groups, skipped, droppedLabels: dropped, warnings, explain: explain.finish() };
 };
