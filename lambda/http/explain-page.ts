@@ -36,6 +36,7 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eaeef2}
 th{background:#fff;font-weight:600}
 td.id{font-family:ui-monospace,monospace;font-size:12px}
+td.kind,td.outcome{white-space:nowrap}
 tr.no td.outcome{color:#cf222e;font-weight:600}
 tr.yes td.outcome{color:#1a7f37}
 tr.cluster td{background:#f6f8fa;font-weight:600}
@@ -101,7 +102,7 @@ const notesCell = (item: ExplainEntry): string => {
 
 const row = (item: ExplainEntry): string =>
   `<tr class="${item.kind} ${item.target ? 'yes' : 'no'}" data-target="${item.target}">` +
-  cell(KIND_TEXT[item.kind]) +
+  cell(KIND_TEXT[item.kind], 'kind') +
   cell(item.cluster) +
   cell(item.service) +
   cell(item.task, 'id') +
@@ -123,7 +124,7 @@ export const renderExplainPage = ({ explain, targetCount, completedAt }: Explain
   const excluded = explain.entries.filter((e) => e.kind === ExplainKind.Service && !e.target).length;
   const omitted = Object.values(explain.omitted).reduce((sum, n) => sum + n, 0);
   const summary =
-    `${targetCount} targets; ${notTargets} tasks and ${excluded} services without a target; ` +
+    `${targetCount} targets; tasks without a target: ${notTargets}; services without a target: ${excluded}; ` +
     `refreshed ${new Date(completedAt).toISOString()}` +
     (omitted > 0 ? `; ${omitted} target entries not listed (bounded)` : '');
   return [
