@@ -1,6 +1,6 @@
 /**
  * The explain page in a real browser: Debian's headless Chromium loads `GET /debug/targets` from the
- * local server on the demo fleet (which runs without a token; tokens never go in URLs), takes a
+ * local server on the demo fleet and options (no token; tokens never go in URLs), takes a
  * screenshot, and dumps the DOM after the page's script ran, so the filter (`?q=`, `?only=1`) and the
  * Content-Security-Policy (the script runs only if its hash is right) are checked for real. A second
  * server on a fleet with hostile tags checks that they arrive as text, never as markup.
@@ -15,14 +15,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningDemo, startDemo } from '../../example/demo.ts';
+import { DEMO_OPTIONS, DEMO_TARGETS, demoFleet } from '../../example/demo-fleet.ts';
 import { loadConfig } from '../../lambda/config/load.ts';
 import { createDiscover } from '../../lambda/discover.ts';
 import { createApp } from '../../lambda/http/app.ts';
 import { readTokenSecret } from '../../lambda/http/token-source.ts';
 import { createLogger } from '../../lambda/log.ts';
-import { type RunningServer, startServer } from '../../lambda/server.ts';
-import { type AwsDouble, defineFleet, doubleEnv, startAwsDouble } from '../aws-double/index.ts';
+import { startServer } from '../../lambda/server.ts';
+import { defineFleet, type Fleet, makeClients, startAwsDouble } from '../aws-double/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -74,12 +74,39 @@ afterAll(async () => {
   if (profile !== undefined) await rm(profile, { recursive: true, force: true });
 });
 
+/** The local server over the AWS double with `fleet` (no exporters: nothing here scrapes). */
+const startFleetServer = async (fleet: Fleet, env: Record<string, string>) => {
+  const double = await startAwsDouble(fleet);
+  const clients = makeClients(double, { maxAttempts: 1 });
+  const logger = createLogger();
+  const app = createApp({
+    loadConfig: () => loadConfig(env),
+    createDiscover: (config) =>
+      createDiscover(config, { clients: { ecs: clients.ecs, cloudMap: clients.serviceDiscovery } }),
+    logger,
+    readSecret: readTokenSecret,
+  });
+  const server = await startServer({ port: 0, app, logger });
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      clients.destroy();
+      await double.close();
+    },
+  };
+};
+
+type FleetServer = Awaited<ReturnType<typeof startFleetServer>>;
+
+// The demo's fleet and options, not `startDemo`: its exporters listen on fixed loopback addresses,
+// which the demo of the Prometheus end-to-end test holds while the two files run in parallel.
 describe.skipIf(!hasChromium)('the explain page in headless Chromium, on the demo fleet', () => {
-  let demo: RunningDemo;
+  let demo: FleetServer;
 
   beforeAll(async () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-    demo = await startDemo({ port: 0 });
+    demo = await startFleetServer(demoFleet(), { ...DEMO_OPTIONS });
   });
   afterAll(async () => {
     await demo?.close();
@@ -101,7 +128,7 @@ describe.skipIf(!hasChromium)('the explain page in headless Chromium, on the dem
     const rows = rowsOf(dom);
     expect(
       rows.filter((row) => row.text.startsWith('scrape group') && row.text.includes('target 127.')),
-    ).toHaveLength(demo.expectedTargets.length);
+    ).toHaveLength(DEMO_TARGETS.length);
     expect(rows.find((row) => row.text.includes('worker'))?.text).toBe(
       'service prod worker not a target service_selector left out by EcsServiceSelectorTags: wanted=PROMETHEUS_TARGET=true had=PROMETHEUS_TARGET=false',
     );
@@ -132,11 +159,10 @@ const SCRIPT_TAG = '<script>alert(1)</script>';
 const IMG_TAG = '"><img src=x onerror=alert(1)>';
 
 describe.skipIf(!hasChromium)('the explain page in headless Chromium, with hostile tags', () => {
-  let double: AwsDouble;
-  let server: RunningServer;
+  let server: FleetServer;
 
   beforeAll(async () => {
-    double = await startAwsDouble(
+    server = await startFleetServer(
       defineFleet({
         clusters: [
           {
@@ -152,25 +178,14 @@ describe.skipIf(!hasChromium)('the explain page in headless Chromium, with hosti
           },
         ],
       }),
+      {
+        DiscoveryOptions__EcsClusters: 'hostile',
+        DiscoveryOptions__EcsServiceSelectorTags: 'PROMETHEUS_TARGET=true',
+      },
     );
-    const env = {
-      DiscoveryOptions__EcsClusters: 'hostile',
-      DiscoveryOptions__EcsServiceSelectorTags: 'PROMETHEUS_TARGET=true',
-    };
-    // The SDK reads endpoint, region and credentials from the environment (the demo's are gone by now).
-    Object.assign(process.env, doubleEnv(double), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    const logger = createLogger();
-    const app = createApp({
-      loadConfig: () => loadConfig(env),
-      createDiscover: (config) => createDiscover(config),
-      logger,
-      readSecret: readTokenSecret,
-    });
-    server = await startServer({ port: 0, app, logger });
   });
   afterAll(async () => {
     await server?.close();
-    await double?.close();
   });
 
   it('shows tag keys and values as text: no element, no script from a tag', async () => {
