@@ -31,7 +31,11 @@ export const runEventDemo = async (write: (line: string) => void, options: Event
   try {
     await world.refresher.full();
     const app = snapshotApp(world);
-    const served = async () => targetsOf((await app.handle(REQUEST)).body);
+    const served = async () => {
+      // The target list comes as the prepared body (encoded once per result), not as a string.
+      const { body } = await app.handle(REQUEST);
+      return targetsOf(typeof body === 'string' ? body : body.bytes().toString('utf8'));
+    };
     write(
       `\nSnapshot mode (SnapshotBucket set; a separate double with S3): serving ${(await served()).length} targets.\n`,
     );
