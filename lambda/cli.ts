@@ -2,6 +2,8 @@
  * The CLI door: one discovery with the current environment, printed to stdout.
  *   npm run discover               -> the http_sd JSON body, exactly as the endpoint serves it
  *   npm run discover -- --table    -> a short human table (target, cluster, service, task, name, path)
+ *   npm run discover -- --explain  -> every cluster, service, task and scrape group, and why it is or
+ *                                     is not a target (the table of `GET /debug/targets`)
  * Exit code 1 and the reason on stderr when the configuration is invalid or an AWS read fails.
  * It is the first thing to run when a target is missing: skipped tasks and AWS warnings go to stderr.
  */
@@ -9,11 +11,12 @@ import { pathToFileURL } from 'node:url';
 import { isRegionMissing, REGION_MISSING } from './aws/region.ts';
 import { loadConfig, UNKNOWN_VARIABLES_WARNING, unknownOptionVariables } from './config/load.ts';
 import { createDiscoverDetailed, DiscoveryError } from './discover.ts';
-import { formatTable } from './targets/index.ts';
+import { formatExplainTable, formatTable } from './targets/index.ts';
 
 type Io = { out: (text: string) => void; err: (text: string) => void };
 
-const USAGE = 'usage: npm run discover [-- --table]';
+const USAGE = 'usage: npm run discover [-- --table | --explain]';
+const FLAGS: readonly string[] = ['--table', '--explain'];
 
 const describeError = (error: unknown): string => {
   const cause = error instanceof DiscoveryError ? error.cause : error;
@@ -28,9 +31,13 @@ export const runCli = async (
   env: Record<string, string | undefined> = process.env,
   io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
 ): Promise<number> => {
-  const unknown = args.filter((a) => a !== '--table');
+  const unknown = args.filter((a) => !FLAGS.includes(a));
   if (unknown.length > 0) {
     io.err(`unknown argument: ${unknown.join(' ')}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.includes('--table') && args.includes('--explain')) {
+    io.err(`--table and --explain print different tables; pick one\n${USAGE}\n`);
     return 2;
   }
   const unknownVariables = unknownOptionVariables(env);
@@ -43,7 +50,9 @@ export const runCli = async (
       onWarning: (w) => io.err(`warning: ${w.message} ${JSON.stringify(w.data)}\n`),
     });
     const result = await discover();
-    if (args.includes('--table')) {
+    if (args.includes('--explain')) {
+      io.out(`${formatExplainTable(result.explain)}\n`);
+    } else if (args.includes('--table')) {
       io.out(`${formatTable(result.groups)}\n`);
     } else {
       io.out(`${result.body}\n`);

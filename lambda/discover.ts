@@ -10,6 +10,7 @@ import type { DiscoveryConfig } from './config/types.ts';
 import { collectInventory } from './inventory/collect.ts';
 import { createTtlCache, type TtlCache } from './inventory/ttl-cache.ts';
 import type { Discover, DiscoveryResult } from './model/discovery.ts';
+import type { Explain } from './model/explain.ts';
 import type { InventorySnapshot } from './model/inventory.ts';
 import { buildTargets, renderTargets } from './targets/index.ts';
 import type { TargetGroup } from './targets/target-group.ts';
@@ -54,6 +55,7 @@ const copyOutcomes = (outcomes: CallOutcomes): CallOutcomes =>
 
 /** The full outcome of one refresh, for the CLI and tests that want more than the body. */
 export type DiscoveryDetails = DiscoveryResult & {
+  readonly explain: Explain;
   readonly snapshot: InventorySnapshot;
   readonly groups: readonly TargetGroup[];
 };
@@ -77,7 +79,7 @@ export const createDiscoverDetailed = (
     } finally {
       for (const warning of ctx.warnings) deps.onWarning?.(warning);
     }
-    const { groups, skipped, droppedLabels, warnings } = buildTargets(snapshot, config);
+    const { groups, skipped, droppedLabels, warnings, explain } = buildTargets(snapshot, config);
     for (const warning of warnings) deps.onWarning?.(warning);
     const completedAt = now();
     return {
@@ -89,6 +91,7 @@ export const createDiscoverDetailed = (
       awsCallOutcomes: copyOutcomes(ctx.outcomes),
       durationMs: completedAt - started,
       completedAt,
+      explain,
       snapshot,
       groups,
     };

@@ -170,7 +170,7 @@ export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
 export const SERVICE_NAME = 'ecs-cloudmap-prometheus-sd';
 
 /** The paths the handler serves; the HTTP API routes exactly these. */
-export const ENDPOINT_PATHS = ['/prometheus-targets', '/metrics', '/health'] as const;
+export const ENDPOINT_PATHS = ['/prometheus-targets', '/metrics', '/health', '/debug/targets'] as const;
 
 const HTTP_API_TIMEOUT_LIMIT_SECONDS = 30;
 const LAMBDA_TIMEOUT_LIMIT_SECONDS = 900;

@@ -591,7 +591,7 @@ describe('routing', () => {
 
     // Assess
     expect(response).toEqual(
-      problemResponse(404, 'Not Found', 'Use /prometheus-targets, /health or /metrics.'),
+      problemResponse(404, 'Not Found', 'Use /prometheus-targets, /health, /metrics or /debug/targets.'),
     );
   });
 

@@ -10,11 +10,13 @@ import type { Discover, DiscoveryResult } from '../model/discovery.ts';
 import type { TokenCheck } from './auth.ts';
 import { acceptsGzip, type EncodedBody, ifNoneMatchHits } from './body.ts';
 import {
+  type CacheRead,
   CacheSource,
   createDiscoveryCache,
   type DiscoveryCache,
   DiscoveryUnavailableError,
 } from './cache.ts';
+import { explainResponse } from './explain-response.ts';
 import { type AppMetrics, createMetrics } from './metrics.ts';
 import { GENERIC_DETAIL, HttpProblem } from './problem.ts';
 import { type HttpRequest, matchRoute, PayloadVersion, Route } from './request.ts';
@@ -182,10 +184,9 @@ export const createApp = (deps: AppDependencies): App => {
     };
   };
 
-  const targets = async (request: HttpRequest, ready: Ready): Promise<AppResponse> => {
-    let read: Awaited<ReturnType<DiscoveryCache['read']>>;
+  const readResult = async (request: HttpRequest, ready: Ready): Promise<CacheRead> => {
     try {
-      read = await ready.cache.read(request.requestId, request.refreshBudgetMs);
+      return await ready.cache.read(request.requestId, request.refreshBudgetMs);
     } catch (error) {
       if (!(error instanceof DiscoveryUnavailableError)) throw error;
       throw new HttpProblem(
@@ -195,6 +196,10 @@ export const createApp = (deps: AppDependencies): App => {
         { cause: error },
       );
     }
+  };
+
+  const targets = async (request: HttpRequest, ready: Ready): Promise<AppResponse> => {
+    const read = await readResult(request, ready);
     metrics.served(read.source, read.ageSeconds);
     const { body } = read.entry;
     // REST APIs (payload 1.0) turn binary bodies into base64 text unless binary media types are set.
@@ -219,6 +224,13 @@ export const createApp = (deps: AppDependencies): App => {
     return { statusCode: 200, headers, body: gzip ? await body.gzip() : body.identity() };
   };
 
+  // The explain record of the result being served (docs/decisions.md "Explain view (issue 15)").
+  const explainView = async (request: HttpRequest, ready: Ready): Promise<AppResponse> => {
+    const read = await readResult(request, ready);
+    const { headers, body } = explainResponse(read.entry.result, request.headers.accept);
+    return { statusCode: 200, headers, body: request.method === 'HEAD' ? '' : body };
+  };
+
   const selfMetrics = async (request: HttpRequest): Promise<AppResponse> => ({
     statusCode: 200,
     headers: { 'Content-Type': metrics.registry.contentType, 'Cache-Control': NO_STORE },
@@ -227,13 +239,15 @@ export const createApp = (deps: AppDependencies): App => {
 
   const route = async (request: HttpRequest): Promise<AppResponse> => {
     const matched = matchRoute(request.path);
-    if (matched === undefined) throw new HttpProblem(404, 'Use /prometheus-targets, /health or /metrics.');
+    if (matched === undefined)
+      throw new HttpProblem(404, 'Use /prometheus-targets, /health, /metrics or /debug/targets.');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       throw new HttpProblem(405, `${request.method} is not allowed; use GET or HEAD.`, { Allow: ALLOW });
     }
     if (matched === Route.Health) return health(request);
     if (!setup.ok) throw new HttpProblem(500, setup.detail);
     await authorise(request, setup.ready.tokens);
+    if (matched === Route.Explain) return explainView(request, setup.ready);
     return matched === Route.Metrics ? selfMetrics(request) : targets(request, setup.ready);
   };
 

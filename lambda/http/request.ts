@@ -43,10 +43,12 @@ export const Route = {
   Targets: 'prometheus-targets',
   Health: 'health',
   Metrics: 'metrics',
+  /** The explain view (docs/decisions.md "Explain view (issue 15)"). */
+  Explain: 'debug/targets',
 } as const;
 export type Route = (typeof Route)[keyof typeof Route];
 
-const ROUTES: readonly Route[] = [Route.Targets, Route.Health, Route.Metrics];
+const ROUTES: readonly Route[] = [Route.Targets, Route.Health, Route.Metrics, Route.Explain];
 
 /** The route whose name is the last path segment, whatever prefix (stage, base path) precedes it. */
 export const matchRoute = (path: string): Route | undefined =>

@@ -61,6 +61,7 @@ const hold = (etag: string, snapshot: Snapshot): Held => ({
       awsCallOutcomes: {},
       durationMs: snapshot.durationMs,
       completedAt: snapshot.completedAt,
+      ...(snapshot.explain === undefined ? {} : { explain: snapshot.explain }),
     },
     body: preparedOf(snapshot),
     storedAt: snapshot.reconciledAt,

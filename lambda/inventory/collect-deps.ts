@@ -6,6 +6,7 @@
 import type { CallContext } from '../aws/call-context.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
+import type { ExcludedService } from '../model/inventory.ts';
 import { TOP_LEVEL_TTL_MS, type TtlCache } from './ttl-cache.ts';
 
 export type CollectDeps = {
@@ -14,6 +15,8 @@ export type CollectDeps = {
   readonly config: DiscoveryConfig;
   /** Process-wide cache of top-level resources; used only when `config.cacheTopLevelResources`. */
   readonly cache: TtlCache;
+  /** Receives the services left out by selectors or registration (for the explain view). @default none */
+  readonly excluded?: ExcludedService[];
 };
 
 export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -11,19 +11,22 @@
 
 import type { ServiceRecord } from '../aws/ecs.ts';
 import { arnResourceName } from '../model/cloud-map-match.ts';
-import type { Cluster, InventorySnapshot, Namespace } from '../model/inventory.ts';
+import type { Cluster, ExcludedService, InventorySnapshot, Namespace } from '../model/inventory.ts';
 import { readNamespaces, startNamespaceReads } from './cloud-map.ts';
 import { type CollectDeps, started, unique } from './collect-deps.ts';
 import { readClusterServices, readConfiguredClusters } from './ecs-services.ts';
 import { readCluster, readClusterInParts } from './ecs-tasks.ts';
+import { sortExcluded } from './excluded-services.ts';
 import { keepRegistered, readRegisteredServices } from './services-from-namespaces.ts';
 
 export type { CollectDeps } from './collect-deps.ts';
 
 /** Reads one complete snapshot for `deps.config.mode`. Rejects on any AWS error. */
 export const collectInventory = async (deps: CollectDeps): Promise<InventorySnapshot> => {
+  const excluded: ExcludedService[] = [];
   try {
-    return await collectByMode(deps);
+    const snapshot = await collectByMode({ ...deps, excluded });
+    return excluded.length === 0 ? snapshot : { ...snapshot, excludedServices: sortExcluded(excluded) };
   } catch (error) {
     // A failed refresh may be caused by a deleted or renamed resource: re-read everything next time.
     deps.cache.clear();
@@ -96,7 +99,7 @@ const collectBothMode = async (deps: CollectDeps): Promise<InventorySnapshot> =>
     return Promise.all(
       configured.map(async (c) => {
         const [services, read] = await Promise.all([readClusterServices(deps, c), namespaces]);
-        return readCluster(deps, { ...c, services: keepRegistered(services, c.name, read) });
+        return readCluster(deps, { ...c, services: keepRegistered(services, c.name, read, deps.excluded) });
       }),
     );
   })();
@@ -118,7 +121,7 @@ const collectNamespacesMode = async (deps: CollectDeps): Promise<InventorySnapsh
     return Promise.all(
       registered.map(({ arn, parts }) => {
         const name = arnResourceName(arn);
-        const kept = parts.map(async (part) => keepRegistered(await part, name, read));
+        const kept = parts.map(async (part) => keepRegistered(await part, name, read, deps.excluded));
         return readClusterInParts(deps, { arn, name }, kept);
       }),
     );

@@ -6,7 +6,9 @@
 import type { ClusterRecord, ServiceRecord } from '../aws/ecs.ts';
 import { describeClusters, describeServices, listServiceArns } from '../aws/ecs.ts';
 import { matchesSelectors } from '../config/selectors.ts';
+import { ExcludedBy } from '../model/inventory.ts';
 import { type CollectDeps, cached } from './collect-deps.ts';
+import { excludedService } from './excluded-services.ts';
 
 /** Configured clusters, each once even when given by name and by ARN, in configuration order. */
 export const readConfiguredClusters = async (deps: CollectDeps): Promise<ClusterRecord[]> => {
@@ -18,9 +20,15 @@ export const readConfiguredClusters = async (deps: CollectDeps): Promise<Cluster
   return records.filter((c) => !seen.has(c.arn) && seen.add(c.arn));
 };
 
-/** The services that pass `EcsServiceSelectorTags`. */
-export const selectByTags = (deps: CollectDeps, services: readonly ServiceRecord[]): ServiceRecord[] =>
-  services.filter((s) => matchesSelectors(s.tags, deps.config.ecsServiceSelectorTags));
+/** The services that pass `EcsServiceSelectorTags`; the others go to `deps.excluded`. */
+export const selectByTags = (deps: CollectDeps, services: readonly ServiceRecord[]): ServiceRecord[] => {
+  const selectors = deps.config.ecsServiceSelectorTags;
+  return services.filter((s) => {
+    if (matchesSelectors(s.tags, selectors)) return true;
+    deps.excluded?.push(excludedService(s, ExcludedBy.ServiceSelector, selectors));
+    return false;
+  });
+};
 
 /** Every service of a cluster, described, then filtered by the selector tags. */
 export const readClusterServices = async (

@@ -12,9 +12,10 @@ import {
   ECS_SERVICE_NAME_ATTRIBUTE,
   isRegisteredIn,
 } from '../model/cloud-map-match.ts';
-import type { Namespace } from '../model/inventory.ts';
+import { ExcludedBy, type ExcludedService, type Namespace } from '../model/inventory.ts';
 import { byString, type CollectDeps, started } from './collect-deps.ts';
 import { selectByTags } from './ecs-services.ts';
+import { excludedService } from './excluded-services.ts';
 
 /** `arn:aws:ecs:r:a:service/c/s` → `arn:aws:ecs:r:a:cluster/c` (new-format service ARNs). */
 const clusterArnOfService = (serviceArn: string): string => {
@@ -81,12 +82,20 @@ export const readRegisteredServices = async (
   }));
 };
 
-/** The services registered in a Cloud Map service of `namespaces` (namespaces and both modes). */
+/**
+ * The services registered in a Cloud Map service of `namespaces` (namespaces and both modes); the
+ * others go to `excluded`.
+ */
 export const keepRegistered = (
   services: readonly ServiceRecord[],
   clusterName: string,
   namespaces: readonly Namespace[],
+  excluded?: ExcludedService[],
 ): ServiceRecord[] => {
   const candidates = namespaces.flatMap((ns) => ns.services);
-  return services.filter((s) => isRegisteredIn({ ...s, tasks: [] }, clusterName, candidates));
+  return services.filter((s) => {
+    if (isRegisteredIn({ ...s, tasks: [] }, clusterName, candidates)) return true;
+    excluded?.push(excludedService(s, ExcludedBy.NotRegistered, []));
+    return false;
+  });
 };

@@ -4,6 +4,8 @@
  * (which counts skips) and the HTTP layer (which serves results) both import it downward.
  */
 
+import type { Explain } from './explain.ts';
+
 /** Why a running task produced no target; counted per refresh and logged at debug level. */
 export const SkipReason = {
   /** `lastStatus` is neither RUNNING (with desiredStatus RUNNING) nor PENDING. */
@@ -53,6 +55,8 @@ export type DiscoveryResult = {
   readonly durationMs: number;
   /** Epoch milliseconds at which the refresh completed. */
   readonly completedAt: number;
+  /** Why each cluster, service, task and scrape group is or is not a target. Absent in older snapshots. */
+  readonly explain?: Explain;
 };
 
 /** Runs one discovery against AWS. Rejects (never resolves partially) when any AWS read fails. */

@@ -110,9 +110,32 @@ export type Namespace = {
   readonly services: readonly CloudMapService[];
 };
 
+/** Why the collector left an ECS service out of `Cluster.services` (kept for the explain view). */
+export const ExcludedBy = {
+  /** It does not carry every `EcsServiceSelectorTags` entry. */
+  ServiceSelector: 'service_selector',
+  /** It is not registered in a Cloud Map service of the configured namespaces (namespaces, both modes). */
+  NotRegistered: 'not_registered',
+} as const;
+export type ExcludedBy = (typeof ExcludedBy)[keyof typeof ExcludedBy];
+
+/** An ECS service the collector read and left out; its tasks were never listed. */
+export type ExcludedService = {
+  readonly clusterArn: string;
+  readonly arn: string;
+  readonly name: string;
+  readonly excludedBy: ExcludedBy;
+  /** The service's tags whose keys a selector names (the values that decided it), in AWS order. */
+  readonly selectorTags: readonly Tag[];
+  /** How many Service Connect and Service Discovery registrations it has (for `not_registered`). */
+  readonly registrations: number;
+};
+
 export type InventorySnapshot = {
   /** Clusters in configuration order (inferred ones after, by ARN), each cluster once. */
   readonly clusters: readonly Cluster[];
   /** Namespaces read in this refresh, in configuration order (inferred ones after, by id). */
   readonly namespaces: readonly Namespace[];
+  /** Services read and left out, by cluster ARN then name. Absent = none (or an older snapshot). */
+  readonly excludedServices?: readonly ExcludedService[];
 };

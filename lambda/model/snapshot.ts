@@ -4,6 +4,7 @@
  * from (the inventory), so an event batch can patch the inventory without a full discovery.
  */
 import type { DroppedLabelReason, SkipReason } from './discovery.ts';
+import type { Explain } from './explain.ts';
 import type { InventorySnapshot } from './inventory.ts';
 
 /** Bumped when the document shape changes; a reader refuses other versions. */
@@ -43,6 +44,11 @@ export type Snapshot = {
   /** AWS calls of the run that wrote this snapshot, keyed `service:Operation`. */
   readonly awsCalls: Readonly<Record<string, number>>;
   readonly durationMs: number;
+  /**
+   * The builder's explain record of this snapshot's targets (bounded: `MAX_EXPLAIN_ENTRIES`). Optional,
+   * so snapshots written before it existed still decode; the endpoint then has none to show.
+   */
+  readonly explain?: Explain;
   readonly inventory: InventorySnapshot;
   /**
    * `detail.version` of the newest task state change applied per task ARN, so duplicates and

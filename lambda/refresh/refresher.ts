@@ -108,7 +108,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
   };
 
   const build = async (inventory: InventorySnapshot, startedAt: number, awsCalls: Record<string, number>) => {
-    const { groups, skipped, droppedLabels, warnings } = buildTargets(inventory, deps.config);
+    const { groups, skipped, droppedLabels, warnings, explain } = buildTargets(inventory, deps.config);
     for (const warning of warnings) log.warn(warning.message, warning.data);
     const body = prepareBody(renderTargets(groups));
     const gzip = await body.gzip();
@@ -124,6 +124,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       droppedLabels,
       awsCalls,
       durationMs: completedAt - startedAt,
+      explain,
       inventory,
     };
     return built;

@@ -6,6 +6,7 @@ import { compileGlobs } from '../config/globs.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
 import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
+import type { Explain, ExplainNote } from '../model/explain.ts';
 import type {
   CloudMapService,
   Cluster,
@@ -17,6 +18,14 @@ import type {
 } from '../model/inventory.ts';
 import { groupEndpoints, selectAddresses, taskAddresses } from './address.ts';
 import { cloudMapInstanceTargets, type Hardening } from './cloud-map-targets.ts';
+import {
+  cloudMapNotSelectedNote,
+  createExplainRecorder,
+  oversizedValueNote,
+  reservedTagNote,
+  type TaskDecision,
+  type UnmappedGroup,
+} from './explain.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import {
   JOB_LABEL,
@@ -28,7 +37,7 @@ import {
 } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
-import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
+import { type BadPort, extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 /** Something the operator should see (logged as a warning by the door): constant message, data. */
@@ -41,6 +50,8 @@ export type BuildResult = {
   readonly droppedLabels: Readonly<Record<DroppedLabelReason, number>>;
   /** In build order; a reserved tag of a resource is reported once however many tasks it reaches. */
   readonly warnings: readonly BuildWarning[];
+  /** Every cluster, service, task and scrape group considered, and why it is or is not a target. */
+  readonly explain: Explain;
 };
 
 /** Where one build's warnings and drop counts go (local to `buildTargets`, so the builder stays pure). */
@@ -49,6 +60,19 @@ type Report = {
   readonly dropped: Record<DroppedLabelReason, number>;
   /** `<resource ARN> <tag key>` of reserved tags already reported. */
   readonly reported: Set<string>;
+  /** Explain notes by the ARN of the resource they concern (task, ECS or Cloud Map service, namespace). */
+  readonly notes: Map<string, ExplainNote[]>;
+};
+
+const addNote = (report: Report, resource: string, note: ExplainNote): void => {
+  report.notes.set(resource, [...(report.notes.get(resource) ?? []), note]);
+};
+
+/** The notes raised about `resource`, once: later calls for it return none. */
+const takeNotes = (report: Report, resource: string): readonly ExplainNote[] => {
+  const notes = report.notes.get(resource) ?? [];
+  report.notes.delete(resource);
+  return notes;
 };
 
 type KeyFilter = (key: string) => boolean;
@@ -99,6 +123,7 @@ const tagLabels = (
       message: 'Tag left out: its label name is reserved for Prometheus',
       data: { resource, tag: tag.key, reason: DroppedLabelReason.ReservedName },
     });
+    addNote(report, resource, reservedTagNote(resource, tag.key));
   }
   return labels;
 };
@@ -207,6 +232,7 @@ const boundedLabels = (labels: readonly Label[], place: Place, report: Report): 
       // At least; relabelling stops expanding a value once it is over the bound.
       data: { ...place, label: label.name, bytes, reason: DroppedLabelReason.OversizedValue },
     });
+    if (place.task !== undefined) addNote(report, place.task, oversizedValueNote(label.name, bytes));
     return false;
   });
 
@@ -245,8 +271,12 @@ const distinctNames = (
 type TaskOutcome = {
   readonly groups: readonly TargetGroup[];
   readonly skip?: SkipReason;
-  /** Scrape groups of a bridge task whose container port has no host port binding. */
-  readonly unmapped?: number;
+  /** Container ports of a bridge task's scrape groups without a host port binding (counted per group). */
+  readonly unmapped?: readonly UnmappedGroup[];
+  /** Each target group of `groups`: its port tag and `host:port` (explain view). */
+  readonly targets?: readonly { readonly tag: string; readonly address: string }[];
+  /** The groups left out for their port (explain view). */
+  readonly badPorts?: readonly BadPort[];
 };
 
 const taskTargets = (
@@ -273,7 +303,7 @@ const taskTargets = (
     });
   }
   const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
-  if (groups.length === 0) return { groups: [], skip };
+  if (groups.length === 0) return { groups: [], skip, badPorts };
   // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
   const matchAddress = found.ipv4 ?? addresses[0] ?? '';
   const withSystem = addLabels(labels, systemLabels(cluster, service, task, matchAddress, enrichment));
@@ -283,15 +313,18 @@ const taskTargets = (
     report,
   );
   const out: TargetGroup[] = [];
-  let unmapped = 0;
+  const targets: { tag: string; address: string }[] = [];
+  const unmapped: UnmappedGroup[] = [];
   for (const group of distinctNames(matchAddress, groups, final)) {
+    const tag = `${context.config.metricsPathPortTagPrefix}PORT${group.key}`;
     const endpoints = groupEndpoints(task, addresses, group.port);
-    if (endpoints === undefined) unmapped += 1;
+    if (endpoints === undefined) unmapped.push({ tag, containerPort: group.port });
     for (const e of endpoints ?? []) {
       out.push({ ...makeTargetGroup(e.instance, { ...group, port: e.port }, final), targets: [e.target] });
+      targets.push({ tag, address: e.target });
     }
   }
-  return { groups: out, skip, unmapped };
+  return { groups: out, skip, unmapped, targets, badPorts };
 };
 
 /** The stand-in service of a stand-alone task: no name, no tags, no Cloud Map registration. */
@@ -315,6 +348,7 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     warnings: [],
     dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
     reported: new Set(),
+    notes: new Map(),
   };
   const context: Context = {
     config,
@@ -332,6 +366,10 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
       warn: (warning) => report.warnings.push(warning),
     },
   };
+  const explain = createExplainRecorder(snapshot, config);
+  const unselected = snapshot.namespaces.flatMap((namespace) =>
+    namespace.services.filter((s) => !s.selected),
+  );
   const namespaceOf = new Map<CloudMapService, Namespace>();
   for (const namespace of snapshot.namespaces) {
     for (const service of namespace.services) if (service.selected) namespaceOf.set(service, namespace);
@@ -346,26 +384,51 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     [SkipReason.ExternalInstance]: 0,
     [SkipReason.HostAddressDisabled]: 0,
   };
-  const collect = (outcome: TaskOutcome) => {
-    if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
-    skipped[SkipReason.UnmappedPort] += outcome.unmapped ?? 0;
-    groups.push(...outcome.groups);
-  };
   const groups: TargetGroup[] = [];
+  const collect = (task: Task, outcome: TaskOutcome): TaskDecision => {
+    if (outcome.skip !== undefined) skipped[outcome.skip] += 1;
+    skipped[SkipReason.UnmappedPort] += outcome.unmapped?.length ?? 0;
+    groups.push(...outcome.groups);
+    return {
+      task,
+      skip: outcome.skip,
+      targets: outcome.targets ?? [],
+      badPorts: outcome.badPorts ?? [],
+      unmapped: outcome.unmapped ?? [],
+    };
+  };
   for (const cluster of snapshot.clusters) {
+    explain.clusterStart();
     for (const service of cluster.services) {
       const matched = matchCloudMapService(service, cluster.name, candidates);
       const enrichment =
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
-      for (const task of service.tasks) collect(taskTargets(cluster, service, task, enrichment, context));
+      const decisions = service.tasks.map((task) =>
+        collect(task, taskTargets(cluster, service, task, enrichment, context)),
+      );
+      // Only when nothing selected matched: would an unselected Cloud Map service have enriched it?
+      const unselectedMatch =
+        matched === undefined && unselected.length > 0
+          ? matchCloudMapService(service, cluster.name, unselected)
+          : undefined;
+      const serviceNotes = [
+        ...takeNotes(report, service.arn),
+        ...(enrichment === undefined
+          ? []
+          : [...takeNotes(report, enrichment.service.arn), ...takeNotes(report, enrichment.namespace.arn)]),
+        ...(unselectedMatch === undefined ? [] : [cloudMapNotSelectedNote(unselectedMatch, config)]),
+      ];
+      explain.service(cluster, service, decisions, serviceNotes, (arn) => takeNotes(report, arn));
     }
-    for (const task of cluster.standaloneTasks ?? []) {
-      collect(taskTargets(cluster, noService(cluster), task, undefined, context));
-    }
+    const standalone = (cluster.standaloneTasks ?? []).map((task) =>
+      collect(task, taskTargets(cluster, noService(cluster), task, undefined, context)),
+    );
+    explain.standalone(cluster, standalone, (arn) => takeNotes(report, arn));
+    explain.clusterDone(cluster);
   }
   if (config.cloudMapInstanceTargets) {
     groups.push(...cloudMapInstanceTargets(snapshot, config, context.extras, context.hardening));
   }
-  const { warnings, dropped } = context.report;
-  return { groups, skipped, droppedLabels: dropped, warnings };
+  const { warnings, dropped } = report;
+  return { groups, skipped, droppedLabels: dropped, warnings, explain: explain.finish() };
 };

@@ -27,13 +27,16 @@ const row = (group: TargetGroup): readonly string[] => [
  * One line per target group under a header, columns left-aligned and separated by two spaces,
  * trailing spaces trimmed, newline-terminated. No groups ⇒ the header alone.
  */
-export const formatTable = (groups: readonly TargetGroup[]): string => {
-  const rows = [HEADER, ...groups.map(row)];
-  const widths = HEADER.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
+export const formatTable = (groups: readonly TargetGroup[]): string => formatColumns(HEADER, groups.map(row));
+
+/** `rows` under `header`, columns left-aligned and separated by two spaces, trailing spaces trimmed. */
+export const formatColumns = (header: readonly string[], body: readonly (readonly string[])[]): string => {
+  const rows = [header, ...body];
+  const widths = header.map((_, column) => Math.max(...rows.map((cells) => (cells[column] ?? '').length)));
   return rows
     .map((cells) =>
       cells
-        .map((cell, column) => cell.padEnd(widths[column]!))
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
         .join(GAP)
         .trimEnd(),
     )

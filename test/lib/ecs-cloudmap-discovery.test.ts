@@ -343,9 +343,11 @@ describe('EcsCloudMapDiscovery, API Gateway HTTP API + bearer token', () => {
       .map((route) => route.Properties.RouteKey)
       .sort();
     expect(routeKeys).toEqual([
+      'GET /debug/targets',
       'GET /health',
       'GET /metrics',
       'GET /prometheus-targets',
+      'HEAD /debug/targets',
       'HEAD /health',
       'HEAD /metrics',
       'HEAD /prometheus-targets',

@@ -1,0 +1,118 @@
+/**
+ * The explain record of one refresh: for every cluster, service, task and scrape group considered,
+ * whether it became a target and, if not, why, with the values that decided it
+ * (docs/decisions.md "Explain view (issue 15)"). Plain data in `model/`: the target builder writes
+ * it, the refresher stores it in the snapshot, the HTTP layer and the CLI render it.
+ */
+
+/** What one explain entry describes. */
+export const ExplainKind = {
+  Cluster: 'cluster',
+  Service: 'service',
+  Task: 'task',
+  ScrapeGroup: 'scrape_group',
+} as const;
+export type ExplainKind = (typeof ExplainKind)[keyof typeof ExplainKind];
+
+/** Why an entry is not a target, or what was left out of one. */
+export const ExplainReason = {
+  /** A cluster none of whose services is selected (or has a task). */
+  NoServices: 'no_services',
+  /** A service left out by `EcsServiceSelectorTags`: values `wanted` (the selectors) and `had`. */
+  ServiceSelector: 'service_selector',
+  /** A service not registered in a Cloud Map service of the configured namespaces (namespaces, both modes). */
+  NotRegistered: 'not_registered',
+  /** A selected service with no task listed (desiredStatus RUNNING) in this refresh. */
+  NoTasks: 'no_tasks',
+  /** A task that is not RUNNING/RUNNING nor PENDING: values `lastStatus`, `desiredStatus`. */
+  NotRunning: 'not_running',
+  /** A task with neither an ENI nor a container network interface address. */
+  NoAddress: 'no_address',
+  /** A task without a usable `<prefix>PORT*` label: value `lookedFor`. */
+  NoPort: 'no_port',
+  /** A scrape group whose port value is not a decimal 1..65535: values `tag`, `value`. */
+  BadPort: 'bad_port',
+  /**
+   * A bridge task's scrape group whose container port has no host port binding: values `tag`,
+   * `containerPort`, `bindings` (`container->host;…` as reported).
+   */
+  UnmappedPort: 'unmapped_port',
+  /** A bridge/host task on ECS Anywhere (`EXTERNAL`): no host address can be read; value `networkMode`. */
+  ExternalInstance: 'external_instance',
+  /** A bridge/host task while `Ec2HostAddresses=false`: values `networkMode`, `option`. */
+  HostAddressDisabled: 'host_address_disabled',
+  /** A tag left out because its label name is reserved for Prometheus: values `resource`, `tag`. */
+  ReservedTag: 'reserved_tag',
+  /** A label left out because its value is over 16 KiB: values `label`, `bytes`. */
+  OversizedValue: 'oversized_value',
+  /**
+   * The Cloud Map service this ECS service is registered in did not pass
+   * `CloudMapServiceSelectorTags`, so it does not enrich the targets: values `cloudMapService`, `wanted`.
+   */
+  CloudMapNotSelected: 'cloud_map_not_selected',
+} as const;
+export type ExplainReason = (typeof ExplainReason)[keyof typeof ExplainReason];
+
+/** One reason with the values that decided it (strings, each at most `MAX_EXPLAIN_VALUE_CHARS`). */
+export type ExplainNote = {
+  readonly reason: ExplainReason;
+  readonly values: Readonly<Record<string, string>>;
+};
+
+export type ExplainEntry = {
+  readonly kind: ExplainKind;
+  readonly cluster: string;
+  /** `''` on cluster entries. */
+  readonly service: string;
+  /** The task id (last ARN segment); `''` above task entries. */
+  readonly task: string;
+  /** The scrape group's port tag (`METRICS_PORT`, `METRICS_PORT_ECS`); `''` on other entries. */
+  readonly group: string;
+  /** `ip:port` of a scrape group that became a target; `''` otherwise. */
+  readonly address: string;
+  /** Whether it became a target (a cluster, service or task: whether any of its groups did). */
+  readonly target: boolean;
+  /** Why it is not a target, or what was left out of it; empty for a plain target. */
+  readonly notes: readonly ExplainNote[];
+};
+
+export type Explain = {
+  /** In fleet order: cluster, its services (excluded ones after the selected), their tasks, their groups. */
+  readonly entries: readonly ExplainEntry[];
+  /** Entries left out to bound the record, by kind (targets go first; see `MAX_EXPLAIN_ENTRIES`). */
+  readonly omitted: Readonly<Record<ExplainKind, number>>;
+};
+
+/**
+ * At most this many entries are kept; entries that are not targets or carry notes are kept first,
+ * then clusters and services, then plain target tasks and groups (docs/decisions.md "Explain view
+ * (issue 15)"). About 200 bytes each, so the record stays near 1 MB on any fleet.
+ */
+export const MAX_EXPLAIN_ENTRIES = 5000;
+
+/** Values (tag values, ARNs) are cut to this many characters, with a trailing `…`. */
+export const MAX_EXPLAIN_VALUE_CHARS = 200;
+
+/** One line per reason, for the page and the CLI table. */
+export const EXPLAIN_REASON_TEXT: Readonly<Record<ExplainReason, string>> = {
+  [ExplainReason.NoServices]: 'no service of this cluster is selected',
+  [ExplainReason.ServiceSelector]: 'left out by EcsServiceSelectorTags',
+  [ExplainReason.NotRegistered]: 'not registered in the configured Cloud Map namespaces',
+  [ExplainReason.NoTasks]: 'no running task listed',
+  [ExplainReason.NotRunning]: 'task is not running',
+  [ExplainReason.NoAddress]: 'task has no address',
+  [ExplainReason.NoPort]: 'no port tag',
+  [ExplainReason.BadPort]: 'port is not a decimal 1..65535',
+  [ExplainReason.UnmappedPort]: 'container port has no host port binding',
+  [ExplainReason.ExternalInstance]: 'task runs on ECS Anywhere: no host address',
+  [ExplainReason.HostAddressDisabled]: 'host address not read (Ec2HostAddresses=false)',
+  [ExplainReason.ReservedTag]: 'tag left out: its label name is reserved for Prometheus',
+  [ExplainReason.OversizedValue]: 'label left out: its value is over 16 KiB',
+  [ExplainReason.CloudMapNotSelected]: 'Cloud Map service not selected by CloudMapServiceSelectorTags',
+};
+
+/** `key=value` pairs of a note, space-separated, in the note's key order. */
+export const noteValuesText = (note: ExplainNote): string =>
+  Object.entries(note.values)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
