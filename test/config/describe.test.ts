@@ -28,6 +28,10 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__BearerTokenSecret', ''],
       ['DiscoveryOptions__SnapshotBucket', ''],
       ['DiscoveryOptions__SnapshotKey', 'prometheus-targets.json'],
+      ['DiscoveryOptions__AssumeRoleArns', ''],
+      ['DiscoveryOptions__IncludeOwnAccount', 'true'],
+      ['DiscoveryOptions__AssumeRoleExternalId', ''],
+      ['DiscoveryOptions__Regions', ''],
     ]);
   });
 
@@ -50,7 +54,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 20);
+    expect(lines).toHaveLength(2 + 24);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

@@ -46,6 +46,10 @@ describe('loadConfig defaults', () => {
       bearerTokenSecret: undefined,
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
+      assumeRoleArns: [],
+      includeOwnAccount: true,
+      assumeRoleExternalId: undefined,
+      regions: [],
       mode: 'clusters',
     } satisfies DiscoveryConfig);
   });
@@ -176,6 +180,10 @@ describe('loadConfig parsing', () => {
       bearerTokenSecret: 'ssm:/prometheus/token',
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
+      assumeRoleArns: [],
+      includeOwnAccount: true,
+      assumeRoleExternalId: undefined,
+      regions: [],
       mode: 'both',
     } satisfies DiscoveryConfig);
   });
