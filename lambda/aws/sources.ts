@@ -5,7 +5,7 @@
  * process at the edge, like the single clients before.
  */
 import type { SourcePlan } from '../config/sources.ts';
-import { planSources, sourceName } from '../config/sources.ts';
+import { arnSource, planSources, sourceName } from '../config/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { type AwsClients, createAwsClients } from './clients.ts';
 import { assumeRoleCredentials, type RoleCredentialProvider, type RoleCredentials } from './credentials.ts';
@@ -102,4 +102,18 @@ export const resolveSources = (config: DiscoveryConfig, deps: ResolveSourcesDeps
     throw new Error('resolveSources: `clients` serve one own-account source; pass `sources` for several');
   }
   return createSources(config, plans);
+};
+
+/**
+ * The source an ECS ARN (cluster, task) belongs to: the role source of its account and Region,
+ * else the own account's source of its Region; undefined when no source reads it.
+ */
+export const sourceOfArn = (sources: readonly Source[], arn: string): Source | undefined => {
+  const at = arnSource(arn);
+  if (at === undefined) return sources.length === 1 ? sources[0] : undefined;
+  const inRegion = (source: Source) => source.plan.region === undefined || source.plan.region === at.region;
+  return (
+    sources.find((s) => s.plan.accountId === at.accountId && inRegion(s)) ??
+    sources.find((s) => s.plan.accountId === undefined && inRegion(s))
+  );
 };
