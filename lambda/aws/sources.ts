@@ -24,7 +24,7 @@ export type SourceOptions = {
   readonly endpoint?: string;
   /** Credentials of the own account (and the caller of AssumeRole). @default the SDK's default chain */
   readonly credentials?: RoleCredentials | RoleCredentialProvider;
-  /** Region of the STS calls. @default the first source's Region */
+  /** Region of the STS calls (the function's own). @default the first source's Region */
   readonly stsRegion?: string;
   /** Makes each source's pacer. @default a pacer at `config.awsRateShare` */
   readonly pacerFor?: (plan: SourcePlan) => Pacer;
@@ -101,7 +101,8 @@ export const resolveSources = (config: DiscoveryConfig, deps: ResolveSourcesDeps
   if (deps.clients !== undefined) {
     throw new Error('resolveSources: `clients` serve one own-account source; pass `sources` for several');
   }
-  return createSources(config, plans);
+  const ownRegion = deps.region ?? process.env.AWS_REGION;
+  return createSources(config, plans, ownRegion === undefined ? {} : { stsRegion: ownRegion });
 };
 
 /**

@@ -139,7 +139,7 @@ describe('source options', () => {
     expect(problems).toEqual(expected);
   });
 
-  it.each([
+  it.each<{ options: Record<string, string> }>([
     { options: { AssumeRoleArns: 'arn:aws-cn:iam::222222222222:role/x' } },
     { options: { AssumeRoleArns: 'arn:aws-us-gov:iam::222222222222:role/team/x.y@z' } },
     { options: { Regions: 'cn-north-1;ap-southeast-2' } },
