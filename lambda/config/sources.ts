@@ -5,7 +5,7 @@
  * order given within each account), and which `EcsClusters` / `CloudMapNamespaces` entries each one
  * reads. A name or id is read in every source; an ARN pins the one source of its account and Region.
  */
-import type { ConfigProblem } from './errors.ts';
+import { ConfigError, type ConfigProblem } from './errors.ts';
 import { ENV_PREFIX, OPTIONS, type OptionSpec, type ParsedOptions } from './options.ts';
 import type { DiscoveryConfig } from './types.ts';
 
@@ -114,15 +114,11 @@ export const sourceProblems = (
   return problems;
 };
 
-/** Thrown by `planSources` when an ARN pins a Region that is not the function's own (known only at run time). */
-export class SourcePlanError extends Error {
-  override readonly name = 'SourcePlanError';
-}
-
 /**
  * The sources to read, in configuration order. `ownRegion` is the function's Region (`AWS_REGION`),
  * used when `Regions` is empty; undefined leaves the Region to the SDK's own resolution.
- * @throws SourcePlanError when an ARN pins a Region other than the only (own) one.
+ * @throws ConfigError when an ARN pins a Region other than the only (own) one: that is known only
+ *   at run time (`AWS_REGION`), so `loadConfig` cannot check it.
  */
 export const planSources = (config: DiscoveryConfig, ownRegion: string | undefined): SourcePlan[] => {
   const regions: (string | undefined)[] = config.regions.length > 0 ? [...config.regions] : [ownRegion];
@@ -130,19 +126,20 @@ export const planSources = (config: DiscoveryConfig, ownRegion: string | undefin
     ...(config.includeOwnAccount ? [{ accountId: undefined, roleArn: undefined }] : []),
     ...config.assumeRoleArns.map((arn) => ({ accountId: accountOfRoleArn(arn), roleArn: arn })),
   ];
-  for (const entry of [...config.ecsClusters, ...config.cloudMapNamespaces]) {
-    const pinned = arnSource(entry);
-    if (
-      pinned !== undefined &&
-      config.regions.length === 0 &&
-      ownRegion !== undefined &&
-      pinned.region !== ownRegion
-    ) {
-      throw new SourcePlanError(
-        `${entry} names Region ${pinned.region}, but discovery reads only ${ownRegion}: add it to ${variable(OPTIONS.regions)}`,
-      );
+  const problems: ConfigProblem[] = [];
+  for (const spec of [OPTIONS.ecsClusters, OPTIONS.cloudMapNamespaces] as const) {
+    const entries = spec === OPTIONS.ecsClusters ? config.ecsClusters : config.cloudMapNamespaces;
+    for (const entry of entries) {
+      const pinned = arnSource(entry);
+      if (pinned === undefined || config.regions.length > 0 || ownRegion === undefined) continue;
+      if (pinned.region === ownRegion) continue;
+      problems.push({
+        variable: variable(spec),
+        message: `${variable(spec)} entry ${JSON.stringify(entry)} names Region ${pinned.region}, but discovery reads only its own Region ${ownRegion}: add both to ${variable(OPTIONS.regions)}`,
+      });
     }
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   const readsEntry = (accountId: string | undefined, region: string | undefined) => (entry: string) => {
     const pinned = arnSource(entry);
     if (pinned === undefined) return true;

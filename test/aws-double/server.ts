@@ -232,11 +232,12 @@ export const startAwsDouble = async (
       );
       return;
     }
-    const served =
+    // The fleet is looked up after the listeners ran: a listener may replace it for this very call.
+    const servedBy = () =>
       routed && signed !== undefined && callerAccount !== undefined
         ? indexOf(callerAccount, signed.region)
         : index;
-    const sourceKey: SourceKey = `${served.fleet.accountId}/${served.fleet.region}`;
+    const sourceKey: SourceKey = `${servedBy().fleet.accountId}/${servedBy().fleet.region}`;
     const sourceCalls = bySource.get(sourceKey) ?? new Map<Operation, number>();
     bySource.set(sourceKey, sourceCalls);
     increment(sourceCalls, operation);
@@ -254,6 +255,7 @@ export const startAwsDouble = async (
       return;
     }
     for (const listener of listeners) listener({ operation, input });
+    const served = servedBy();
 
     const now = clock();
     let extraLatency = 0;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lambda/config/errors.ts';
 import { loadConfig } from '../../lambda/config/load.ts';
-import { planSources, SourcePlanError, sourceName } from '../../lambda/config/sources.ts';
+import { planSources, sourceName } from '../../lambda/config/sources.ts';
 
 const A = 'arn:aws:iam::222222222222:role/prometheus-sd-member';
 const B = 'arn:aws:iam::333333333333:role/path/prometheus-sd-member';
@@ -202,9 +202,9 @@ describe('planSources', () => {
     const plan = () => planSources(config, 'eu-west-1');
 
     // Assess
-    expect(plan).toThrow(SourcePlanError);
+    expect(plan).toThrow(ConfigError);
     expect(plan).toThrow(
-      'arn:aws:ecs:us-east-1:111111111111:cluster/prod names Region us-east-1, but discovery reads only eu-west-1: add it to DiscoveryOptions__Regions',
+      'DiscoveryOptions__EcsClusters entry "arn:aws:ecs:us-east-1:111111111111:cluster/prod" names Region us-east-1, but discovery reads only its own Region eu-west-1: add both to DiscoveryOptions__Regions',
     );
   });
 });
