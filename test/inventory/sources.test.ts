@@ -291,3 +291,59 @@ describe('credentials of an assumed role', () => {
     expect(afterSecond).toBe(2);
   });
 });
+
+describe('bridge tasks of a member account', () => {
+  it('resolves a member account task host with that account EC2 client and counts the calls to its source', async () => {
+    // Prepare: the own account runs an awsvpc task, the member account a bridge task on its EC2 host.
+    const member: FleetSpec = {
+      accountId: MEMBER,
+      region: 'eu-west-1',
+      clusters: [
+        {
+          name: 'prod',
+          containerInstances: [{ id: 'ci-m', ec2InstanceId: 'i-0mmmmmmmmmmmmmmmm', ip: '10.2.0.10' }],
+          services: [
+            {
+              name: 'web',
+              network: 'bridge',
+              tags: { METRICS_PORT: '9100' },
+              tasks: [
+                { id: 'm1', containerInstance: 'ci-m', bindings: [{ containerPort: 9100, hostPort: 32768 }] },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const bridged = await startAwsDouble(fleetOf(OWN, 'eu-west-1', '10.1.0.1'), {
+      sources: [member],
+      roles: [{ arn: ROLE }],
+    });
+    try {
+      const settings = testConfig({ ecsClusters: ['prod'], assumeRoleArns: [ROLE] });
+      const sources = createSources(settings, planSources(settings, 'eu-west-1'), {
+        endpoint: bridged.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        pacerFor: () => createPacer({ share: 1, families: [] }),
+      });
+      const discover = createDiscoverDetailed(settings, { sources });
+
+      // Act
+      const details = await discover();
+
+      // Assess
+      expect(details.groups.map((g) => [g.targets, g.labels._sys_ecs_account_id])).toEqual([
+        [['10.1.0.1:9100'], OWN],
+        [['10.2.0.10:32768'], MEMBER],
+      ]);
+      expect(Object.keys(details.awsCallsBySource)).toEqual(['self/eu-west-1', `${MEMBER}/eu-west-1`]);
+      expect(details.awsCallsBySource['self/eu-west-1']?.['ec2:DescribeInstances']).toBeUndefined();
+      expect(details.awsCallsBySource[`${MEMBER}/eu-west-1`]).toMatchObject({
+        'ecs:DescribeContainerInstances': 1,
+        'ec2:DescribeInstances': 1,
+      });
+    } finally {
+      await bridged.close();
+    }
+  });
+});
