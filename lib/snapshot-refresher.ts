@@ -89,6 +89,11 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
    * @default 60
    */
   readonly cacheTtlSeconds?: number;
+  /**
+   * The refresher's ECS, Cloud Map and STS statements (several Regions, member roles: issue 16).
+   * @default discoveryReadStatements(stack, ecsClusters)
+   */
+  readonly discoveryStatements?: readonly PolicyStatement[];
   /** Environment of the refresher (the `DiscoveryOptions__*` the serving function gets too). */
   readonly environment: Readonly<Record<string, string>>;
   /** @default Architecture.ARM_64 */
@@ -221,7 +226,7 @@ export class SnapshotRefresher extends Construct {
         'ECS / Cloud Map Prometheus service discovery refresher: read-only discovery calls, the snapshot, its queue and logs',
     });
     const statements = [
-      ...discoveryReadStatements(stack, props.ecsClusters),
+      ...(props.discoveryStatements ?? discoveryReadStatements(stack, props.ecsClusters)),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];
