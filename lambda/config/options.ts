@@ -219,6 +219,11 @@ const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 // STS AssumeRole's ExternalId: 2..1224 characters of `[\w+=,.@:/-]`.
 const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
+/** An exact IAM role ARN (no wildcard), as `AssumeRoleArns` accepts it; the CDK checks member-role props with it. */
+export const isRoleArn = (text: string): boolean => ROLE_ARN_PATTERN.test(text);
+/** A Region name, as `Regions` accepts it. */
+export const isRegionName = (text: string): boolean => REGION_PATTERN.test(text);
+
 const listOf =
   (pattern: RegExp, expected: string) =>
   (raw: string): ParseResult<readonly string[]> => {
