@@ -42,9 +42,12 @@ export const errorFields = (error: unknown): Record<string, unknown> => {
   if (!(error instanceof Error)) return { error: String(error) };
   const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } }).$metadata;
   const cause = error.cause === undefined ? {} : { cause: errorFields(error.cause) };
+  // A discovery error names the (account, Region) whose read failed.
+  const source = (error as { source?: { name?: unknown } }).source?.name;
   return {
     name: error.name,
     message: error.message,
+    ...(typeof source === 'string' ? { source } : {}),
     ...(metadata?.httpStatusCode === undefined ? {} : { httpStatusCode: metadata.httpStatusCode }),
     ...(metadata?.requestId === undefined ? {} : { awsRequestId: metadata.requestId }),
     ...cause,

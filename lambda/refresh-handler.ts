@@ -4,7 +4,6 @@
  * snapshot to `DiscoveryOptions__SnapshotBucket`/`SnapshotKey`. The stack runs it with reserved
  * concurrency 1, so exactly one refresher runs at a time.
  */
-import { createAwsClients } from './aws/clients.ts';
 import { createS3Client } from './aws/s3-client.ts';
 import { createSnapshotStore } from './aws/snapshot-store.ts';
 import { loadConfig } from './config/load.ts';
@@ -27,7 +26,6 @@ const getRefresher = (): Refresher => {
   refresher = createRefresher({
     config,
     store: createSnapshotStore(createS3Client(), { bucket: config.snapshotBucket, key: config.snapshotKey }),
-    clients: createAwsClients(),
     logger,
     cache: createTtlCache(),
   });

@@ -9,6 +9,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseList } from '../lambda/config/lists.ts';
+import { type DiscoveryMemberRoleProps, memberRoleProblems } from './discovery-member-role.ts';
 import {
   checkDiscoveryEnvironment,
   DEPLOYED_OPTION_KEYS,
@@ -23,7 +25,19 @@ import { AccessMode, type EcsCloudMapDiscoveryProps } from './ecs-cloudmap-disco
 export type AppSettings = {
   readonly stackName: string;
   readonly discovery: EcsCloudMapDiscoveryProps;
+  /** `private-api` mode: the id of the existing `execute-api` interface endpoint. */
+  readonly vpcEndpointId?: string;
 };
+
+/** The member stack's settings (`-c stack=member`). */
+export type MemberSettings = {
+  readonly stackName: string;
+  readonly member: DiscoveryMemberRoleProps;
+};
+
+/** Which stack the app synthesises (`-c stack=...`). */
+export const StackKind = { Discovery: 'discovery', Member: 'member' } as const;
+export type StackKind = (typeof StackKind)[keyof typeof StackKind];
 
 /**
  * Context keys of the CDK-only settings. The discovery options are context keys too, one per option
@@ -43,13 +57,26 @@ export const CDK_SETTING_KEYS = [
   'snapshot',
   'refresherMemorySize',
   'refresherTimeoutSeconds',
+  // Issue 16. The four source options (AssumeRoleArns, ...) are handler options, in DEPLOYED_OPTION_KEYS.
+  'vpcEndpointId',
+  'privateApiAccessLogs',
+  'stack',
+  'discoveryRoleArn',
+  'memberRoleName',
+  'memberStackName',
 ] as const;
 export type CdkSettingKey = (typeof CDK_SETTING_KEYS)[number];
+/**
+ * A key the typed readers take: a CDK-only setting, or a handler option the member stack reuses
+ * (`assumeRoleExternalId`, `regions`: the member role's props, not a function's environment).
+ */
+type ReaderKey = CdkSettingKey | OptionKey;
 
 /** Every context key the app reads. */
 export const SETTING_KEYS: readonly string[] = [...DEPLOYED_OPTION_KEYS, ...CDK_SETTING_KEYS];
 
 export const DEFAULT_STACK_NAME = 'EcsCloudMapPrometheusSd';
+export const DEFAULT_MEMBER_STACK_NAME = 'EcsCloudMapPrometheusSdMember';
 
 /** Thrown for invalid context: every problem, one line each, each naming its context key. */
 export class InvalidContextError extends Error {
@@ -103,17 +130,17 @@ class Reader {
 
   constructor(private readonly context: (key: string) => unknown) {}
 
-  private raw(key: CdkSettingKey): unknown {
+  private raw(key: ReaderKey): unknown {
     const value = this.context(key);
     return value === undefined || value === null ? undefined : value;
   }
 
-  private fail(key: CdkSettingKey, value: unknown, expected: string): undefined {
+  private fail(key: ReaderKey, value: unknown, expected: string): undefined {
     this.problems.push(`context '${key}': ${JSON.stringify(value)} is not valid; expected ${expected}`);
     return undefined;
   }
 
-  integer(key: CdkSettingKey, min: number, max: number): number | undefined {
+  integer(key: ReaderKey, min: number, max: number): number | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
@@ -122,20 +149,29 @@ class Reader {
     return this.fail(key, value, `an integer from ${min} to ${max}`);
   }
 
-  boolean(key: CdkSettingKey): boolean | undefined {
+  boolean(key: ReaderKey): boolean | undefined {
     const value = this.raw(key);
     if (value === undefined || typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     return this.fail(key, value, 'true or false');
   }
 
-  text(key: CdkSettingKey): string | undefined {
+  text(key: ReaderKey): string | undefined {
     const value = this.raw(key);
     if (value === undefined || typeof value === 'string') return value;
     return this.fail(key, value, 'a string');
   }
 
-  oneOf<T extends string>(key: CdkSettingKey, allowed: readonly T[]): T | undefined {
+  /** A `;` list (`-c`, read by the handler's list parser) or a JSON array of strings (`cdk.json`). */
+  list(key: ReaderKey): string[] | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'string') return parseList(value);
+    if (isStringArray(value)) return value;
+    return this.fail(key, value, 'a ;-separated string or a JSON array of strings');
+  }
+
+  oneOf<T extends string>(key: ReaderKey, allowed: readonly T[]): T | undefined {
     const value = this.raw(key);
     if (value === undefined) return undefined;
     if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
@@ -214,6 +250,7 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
     logRetention: retention as RetentionDays | undefined,
     reservedConcurrentExecutions: read.integer('reservedConcurrentExecutions', 1, 100_000),
     snapshot: read.boolean('snapshot'),
+    privateApiAccessLogs: read.boolean('privateApiAccessLogs'),
     ...refresherSettings(
       read.integer('refresherMemorySize', 128, 10240),
       read.integer('refresherTimeoutSeconds', 1, 900),
@@ -225,8 +262,82 @@ export const readAppSettings = (context: (key: string) => unknown): AppSettings 
       `context 'stackName': ${JSON.stringify(stackName)} is not valid; expected a letter, then letters, digits or "-"`,
     );
   }
+  const vpcEndpointId = read.text('vpcEndpointId');
+  const privateApi = discovery.accessMode === AccessMode.PrivateApi;
+  if (vpcEndpointId !== undefined && !/^vpce-[0-9a-f]{8,17}$/.test(vpcEndpointId)) {
+    read.problems.push(
+      `context 'vpcEndpointId': ${JSON.stringify(vpcEndpointId)} is not valid; expected a VPC endpoint id (vpce-0123456789abcdef0)`,
+    );
+  } else if (vpcEndpointId !== undefined && !privateApi) {
+    read.problems.push(`context 'vpcEndpointId': only used with accessMode=${AccessMode.PrivateApi}`);
+  } else if (vpcEndpointId === undefined && privateApi) {
+    // A created endpoint needs a VPC, and finding one is a lookup (credentials, network): the
+    // app stays offline, so the CLI takes an existing endpoint (docs/deploy.md, "Private API").
+    read.problems.push(
+      `context 'vpcEndpointId': required with accessMode=${AccessMode.PrivateApi}; the id of an interface VPC endpoint for execute-api (vpce-...)`,
+    );
+  }
   if (read.problems.length > 0) throw new InvalidContextError(read.problems);
-  return { stackName, discovery };
+  return { stackName, discovery, ...(vpcEndpointId !== undefined && { vpcEndpointId }) };
+};
+
+/** `-c stack=...`: the discovery stack unless `member`. */
+export const readStackKind = (context: (key: string) => unknown): StackKind => {
+  const read = new Reader(context);
+  const kind = read.oneOf('stack', Object.values(StackKind));
+  if (read.problems.length > 0) throw new InvalidContextError(read.problems);
+  return kind ?? StackKind.Discovery;
+};
+
+// The construct's prop names that differ from their context keys.
+const MEMBER_PROP_CONTEXT: Readonly<Record<string, string>> = {
+  externalId: 'assumeRoleExternalId',
+  roleName: 'memberRoleName',
+};
+
+/**
+ * The member stack's settings: `discoveryRoleArn` (required), `assumeRoleExternalId`,
+ * `ecsClusters`, `regions`, `memberRoleName`, `memberStackName`; every problem named by its context key.
+ */
+export const readMemberSettings = (context: (key: string) => unknown): MemberSettings => {
+  const read = new Reader(context);
+  const discoveryRoleArn = read.text('discoveryRoleArn');
+  const clusters = context('ecsClusters');
+  const ecsClusters =
+    clusters === undefined || clusters === null
+      ? undefined
+      : typeof clusters === 'string'
+        ? parseList(clusters)
+        : isStringArray(clusters)
+          ? clusters
+          : undefined;
+  if (clusters !== undefined && clusters !== null && ecsClusters === undefined) {
+    read.problems.push(
+      `context 'ecsClusters': ${JSON.stringify(clusters)} is not valid; expected a ;-separated string or a JSON array of strings`,
+    );
+  }
+  const member: DiscoveryMemberRoleProps = {
+    discoveryRoleArn: discoveryRoleArn ?? '',
+    externalId: read.text('assumeRoleExternalId'),
+    ecsClusters,
+    regions: read.list('regions'),
+    roleName: read.text('memberRoleName'),
+  };
+  if (discoveryRoleArn === undefined) {
+    read.problems.push(
+      "context 'discoveryRoleArn': required with stack=member; the DiscoveryRoleArn output of the discovery stack",
+    );
+  } else {
+    for (const problem of memberRoleProblems(member)) {
+      const at = problem.indexOf(':');
+      const prop = problem.slice(0, at);
+      read.problems.push(`context '${MEMBER_PROP_CONTEXT[prop] ?? prop}':${problem.slice(at + 1)}`);
+    }
+  }
+  // Not `stackName`: cdk.json sets that to the discovery stack's name.
+  const stackName = read.text('memberStackName') ?? DEFAULT_MEMBER_STACK_NAME;
+  if (read.problems.length > 0) throw new InvalidContextError(read.problems);
+  return { stackName, member };
 };
 
 /** Context keys that look like app settings but are not one (a typo keeps the default silently). */

@@ -14,7 +14,7 @@ type ClusterScope = {
   readonly containerInstanceArns: string;
 };
 
-const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
+const clusterScope = (stack: Stack, cluster: string, region?: string): ClusterScope => {
   // arn:<partition>:ecs:<region>:<account>:cluster/<name>. Any other text is taken as a name: the
   // function accepts it too and finds no such cluster (a warning), so the policy grants nothing real.
   if (cluster.startsWith('arn:') && cluster.includes(':cluster/')) {
@@ -28,7 +28,13 @@ const clusterScope = (stack: Stack, cluster: string): ClusterScope => {
     };
   }
   const arn = (resource: string, resourceName: string) =>
-    stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    stack.formatArn({
+      service: 'ecs',
+      region,
+      resource,
+      resourceName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
   return {
     clusterArn: arn('cluster', cluster),
     serviceArns: arn('service', `${cluster}/*`),
@@ -50,20 +56,29 @@ const allow = (sid: string, actions: string[], resources: string[], conditions?:
     ...(conditions && { conditions }),
   });
 
+/** Where and what the read statements cover. */
+export type ReadScope = {
+  /** Region of cluster names, wildcards and container instances. @default the stack's */
+  readonly region?: string;
+  /** `Ec2HostAddresses`: include ecs:DescribeContainerInstances and ec2:DescribeInstances. @default true */
+  readonly ec2HostAddresses?: boolean;
+};
+
 /**
  * ECS statements. With clusters: each action on those clusters only. Without (namespaces mode):
  * services of the namespaces may run in any cluster, so the same actions on every cluster of this
- * account and region.
+ * account and region. `region` (default: the stack's) is where cluster names and wildcards point.
  */
 export const ecsStatements = (
   stack: Stack,
   clusters: readonly string[],
-  ec2HostAddresses = true,
+  { region, ec2HostAddresses = true }: ReadScope = {},
 ): PolicyStatement[] => {
-  const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster));
+  const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster, region));
   const any = (resource: string) =>
     stack.formatArn({
       service: 'ecs',
+      region,
       resource,
       resourceName: '*',
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
@@ -119,10 +134,11 @@ export const ecsStatements = (
  * Cloud Map services are found at run time, so no id is known at synth: the actions with a
  * resource type are scoped to the services of this account and region, the others need "*".
  */
-export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
+export const cloudMapStatements = (stack: Stack, region?: string): PolicyStatement[] => {
   const arn = (resource: string) =>
     stack.formatArn({
       service: 'servicediscovery',
+      region,
       resource,
       resourceName: '*',
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
@@ -156,16 +172,27 @@ export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
 /**
  * Every ECS and Cloud Map read a complete discovery makes: the role that runs discovery (the
  * serving function in embedded mode, the refresher in snapshot mode) gets exactly these.
+ * `region` (default: the stack's): one Region's statements; `lib/discovery-sources.ts` joins several.
  */
 export const discoveryReadStatements = (
   stack: Stack,
   clusters: readonly string[],
-  ec2HostAddresses = true,
-): PolicyStatement[] => [...ecsStatements(stack, clusters, ec2HostAddresses), ...cloudMapStatements(stack)];
+  scope: ReadScope = {},
+): PolicyStatement[] => [
+  ...ecsStatements(stack, clusters, scope),
+  ...cloudMapStatements(stack, scope.region),
+];
 
 /** Read of the bearer-token secret, and nothing else (DescribeSecret is not called). */
 export const tokenSecretStatement = (secretArn: string): PolicyStatement =>
   allow('ReadBearerToken', ['secretsmanager:GetSecretValue'], [secretArn]);
+
+/**
+ * The role that runs discovery assumes each member account's read role (issue 16): exactly the
+ * configured role ARNs, no wildcard.
+ */
+export const assumeRoleStatement = (roleArns: readonly string[]): PolicyStatement =>
+  allow('AssumeMemberRoles', ['sts:AssumeRole'], [...roleArns]);
 
 /** The serving function in snapshot mode: reads the one snapshot object (conditional GET). */
 export const snapshotReadStatement = (objectArn: string): PolicyStatement =>

@@ -6,7 +6,7 @@
 import { Annotations, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import type { IInterfaceVpcEndpoint, ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   Architecture,
@@ -29,10 +29,10 @@ import {
 } from './discovery-options.ts';
 import {
   acknowledgeWildcards,
-  discoveryReadStatements,
   tokenSecretStatement,
   vpcNetworkInterfacesStatement,
 } from './discovery-policy.ts';
+import { type DiscoverySourcesProps, sourceStatements, sourcesEnvironment } from './discovery-sources.ts';
 import {
   BUNDLING,
   LOCK_FILE,
@@ -40,6 +40,7 @@ import {
   PROJECT_ROOT,
   RUNTIME_PINNED_REASON,
 } from './function-bundling.ts';
+import { PrivateDiscoveryApi } from './private-rest-api.ts';
 import { refresherProblems, SnapshotRefresher, type SnapshotRefresherOptions } from './snapshot-refresher.ts';
 
 /** How callers reach the endpoint and prove who they are. */
@@ -50,10 +51,15 @@ export const AccessMode = {
   FunctionUrlIam: 'function-url-iam',
   /** API Gateway HTTP API in front of the function; the handler checks the bearer token. */
   HttpApiToken: 'http-api-token',
+  /**
+   * API Gateway PRIVATE REST API, reachable only through an interface VPC endpoint for
+   * `execute-api`; the handler checks the bearer token (issue 16).
+   */
+  PrivateApi: 'private-api',
 } as const;
 export type AccessMode = (typeof AccessMode)[keyof typeof AccessMode];
 
-/** Stage throttling of the HTTP API. */
+/** Stage throttling of the HTTP API (and of the private REST API). */
 export type HttpApiThrottle = {
   /** Steady-state requests per second. @default 50 */
   readonly rateLimit?: number;
@@ -70,101 +76,122 @@ export type HttpApiThrottle = {
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 export const DEFAULT_HTTP_API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
-export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps & {
-  /**
-   * Discovery options already in the handler's text format, by option key, e.g.
-   * `{ ecsClusters: 'prod;staging' }`; each becomes its `DiscoveryOptions__*` variable verbatim and
-   * wins over the typed prop of the same name. The CDK app passes `-c` values this way, so only the
-   * handler's parser ever reads them.
-   * @default - none
-   */
-  readonly optionText?: OptionText;
-  /**
-   * Snapshot mode: a `SnapshotRefresher` (reserved concurrency 1; schedule, task events) writes the
-   * target list to S3 and the serving function only reads it there, never calling ECS or Cloud
-   * Map. false: every serving environment runs discovery itself (embedded mode).
-   * @default true
-   */
-  readonly snapshot?: boolean;
-  /**
-   * Tuning of the refresher (snapshot mode only).
-   * @default - the `SnapshotRefresherOptions` defaults
-   */
-  readonly refresher?: SnapshotRefresherOptions;
-  /**
-   * How callers reach the endpoint.
-   * @default AccessMode.FunctionUrlToken
-   */
-  readonly accessMode?: AccessMode;
-  /**
-   * Serve without any authentication (token modes only). Anyone who learns the URL can read the
-   * target list and make the function call AWS; a warning is emitted at synth.
-   * @default false
-   */
-  readonly allowUnauthenticated?: boolean;
-  /**
-   * Use an existing secret (its whole SecretString is the token) instead of generating one.
-   * Token modes only. A customer-managed key on it is granted `kms:Decrypt`.
-   * @default - a 48-character alphanumeric token generated into a new secret
-   */
-  readonly bearerTokenSecret?: ISecret;
-  /**
-   * Function URL invoke mode RESPONSE_STREAM (`streamingHandler`), which serves target lists over
-   * the 6 MB buffered response limit; false selects BUFFERED (`handler`). Not for the HTTP API,
-   * which cannot stream.
-   * @default true for Function URL modes
-   */
-  readonly responseStreaming?: boolean;
-  /**
-   * Memory in MB (CPU grows with it; JSON building of large fleets is CPU-bound).
-   * @default 512
-   */
-  readonly memorySize?: number;
-  /**
-   * Instruction set of the function.
-   * @default Architecture.ARM_64
-   */
-  readonly architecture?: Architecture;
-  /**
-   * Function timeout. At most 30 seconds with the HTTP API (its integration limit).
-   * @default Duration.seconds(30)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Retention of the function's log group (and of the HTTP API access log group).
-   * @default RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: RetentionDays;
-  /**
-   * Concurrency reserved for, and capping, the function: a flood of requests (authenticated or not,
-   * every one is billed) cannot take more than this from the account's Lambda concurrency, and
-   * Prometheus needs one or two. Reserving needs the account to keep at least 10 unreserved.
-   * @default 10
-   */
-  readonly reservedConcurrentExecutions?: number;
-  /**
-   * Throttling of the HTTP API's `$default` stage (`http-api-token` mode): steady requests per
-   * second and burst. Requests over it get 429 from API Gateway without invoking the function.
-   * @default { rateLimit: 50, burstLimit: 100 }
-   */
-  readonly httpApiThrottle?: HttpApiThrottle;
-  /**
-   * VPC to run in (both functions in snapshot mode). It needs a route to the ECS, Cloud Map and
-   * Secrets Manager APIs, and in snapshot mode to S3 (NAT, interface or gateway endpoints).
-   * @default - not in a VPC
-   */
-  readonly vpc?: IVpc;
-  /**
-   * Subnets of `vpc`.
-   * @default - the VPC's private subnets
-   */
-  readonly vpcSubnets?: SubnetSelection;
-  /**
-   * Security groups of the function in `vpc`.
-   * @default - a new security group allowing all outbound traffic
-   */
-  readonly securityGroups?: ISecurityGroup[];
-};
+export type EcsCloudMapDiscoveryProps = DiscoveryOptionsProps &
+  DiscoverySourcesProps & {
+    /**
+     * Discovery options already in the handler's text format, by option key, e.g.
+     * `{ ecsClusters: 'prod;staging' }`; each becomes its `DiscoveryOptions__*` variable verbatim and
+     * wins over the typed prop of the same name. The CDK app passes `-c` values this way, so only the
+     * handler's parser ever reads them.
+     * @default - none
+     */
+    readonly optionText?: OptionText;
+    /**
+     * Snapshot mode: a `SnapshotRefresher` (reserved concurrency 1; schedule, task events) writes the
+     * target list to S3 and the serving function only reads it there, never calling ECS or Cloud
+     * Map. false: every serving environment runs discovery itself (embedded mode).
+     * @default true
+     */
+    readonly snapshot?: boolean;
+    /**
+     * Tuning of the refresher (snapshot mode only).
+     * @default - the `SnapshotRefresherOptions` defaults
+     */
+    readonly refresher?: SnapshotRefresherOptions;
+    /**
+     * How callers reach the endpoint.
+     * @default AccessMode.FunctionUrlToken
+     */
+    readonly accessMode?: AccessMode;
+    /**
+     * Serve without any authentication (token modes only). Anyone who learns the URL can read the
+     * target list and make the function call AWS; a warning is emitted at synth.
+     * @default false
+     */
+    readonly allowUnauthenticated?: boolean;
+    /**
+     * Use an existing secret (its whole SecretString is the token) instead of generating one.
+     * Token modes only. A customer-managed key on it is granted `kms:Decrypt`.
+     * @default - a 48-character alphanumeric token generated into a new secret
+     */
+    readonly bearerTokenSecret?: ISecret;
+    /**
+     * Function URL invoke mode RESPONSE_STREAM (`streamingHandler`), which serves target lists over
+     * the 6 MB buffered response limit; false selects BUFFERED (`handler`). Not for the HTTP API,
+     * which cannot stream.
+     * @default true for Function URL modes
+     */
+    readonly responseStreaming?: boolean;
+    /**
+     * Memory in MB (CPU grows with it; JSON building of large fleets is CPU-bound).
+     * @default 512
+     */
+    readonly memorySize?: number;
+    /**
+     * Instruction set of the function.
+     * @default Architecture.ARM_64
+     */
+    readonly architecture?: Architecture;
+    /**
+     * Function timeout. At most 30 seconds with the HTTP API (its integration limit).
+     * @default Duration.seconds(30)
+     */
+    readonly timeout?: Duration;
+    /**
+     * Retention of the function's log group (and of the HTTP API access log group).
+     * @default RetentionDays.ONE_MONTH
+     */
+    readonly logRetention?: RetentionDays;
+    /**
+     * Concurrency reserved for, and capping, the function: a flood of requests (authenticated or not,
+     * every one is billed) cannot take more than this from the account's Lambda concurrency, and
+     * Prometheus needs one or two. Reserving needs the account to keep at least 10 unreserved.
+     * @default 10
+     */
+    readonly reservedConcurrentExecutions?: number;
+    /**
+     * Throttling of the API Gateway stage (`http-api-token`: the HTTP API's `$default` stage;
+     * `private-api`: the REST API's stage): steady requests per second and burst. Requests over it
+     * get 429 from API Gateway without invoking the function.
+     * @default { rateLimit: 50, burstLimit: 100 }
+     */
+    readonly httpApiThrottle?: HttpApiThrottle;
+    /**
+     * `private-api` mode: the interface VPC endpoint for `execute-api` that Prometheus calls through.
+     * Give this or `privateApiVpc`.
+     * @default - one is created in `privateApiVpc`
+     */
+    readonly vpcEndpoint?: IInterfaceVpcEndpoint;
+    /**
+     * `private-api` mode: the VPC to create the `execute-api` interface endpoint in (private DNS off;
+     * the targets URL uses the endpoint-specific host name). Unrelated to `vpc`, which places the
+     * functions.
+     * @default - none: give `vpcEndpoint`
+     */
+    readonly privateApiVpc?: IVpc;
+    /**
+     * `private-api` mode: access logs of the REST API stage. They need the account's API Gateway
+     * CloudWatch Logs role (`aws apigateway update-account`), or the deployment fails.
+     * @default false
+     */
+    readonly privateApiAccessLogs?: boolean;
+    /**
+     * VPC to run in (both functions in snapshot mode). It needs a route to the ECS, Cloud Map and
+     * Secrets Manager APIs, and in snapshot mode to S3 (NAT, interface or gateway endpoints).
+     * @default - not in a VPC
+     */
+    readonly vpc?: IVpc;
+    /**
+     * Subnets of `vpc`.
+     * @default - the VPC's private subnets
+     */
+    readonly vpcSubnets?: SubnetSelection;
+    /**
+     * Security groups of the function in `vpc`.
+     * @default - a new security group allowing all outbound traffic
+     */
+    readonly securityGroups?: ISecurityGroup[];
+  };
 
 /** Value of `POWERTOOLS_SERVICE_NAME`, the `service` field of every log line. */
 export const SERVICE_NAME = 'ecs-cloudmap-prometheus-sd';
@@ -173,6 +200,8 @@ export const SERVICE_NAME = 'ecs-cloudmap-prometheus-sd';
 export const ENDPOINT_PATHS = ['/prometheus-targets', '/metrics', '/health', '/debug/targets'] as const;
 
 const HTTP_API_TIMEOUT_LIMIT_SECONDS = 30;
+// A REST API's default integration timeout (raising it is a quota request).
+const REST_API_TIMEOUT_LIMIT_SECONDS = 29;
 const LAMBDA_TIMEOUT_LIMIT_SECONDS = 900;
 
 /** Thrown for invalid props: every problem, one line each, each naming the prop. */
@@ -204,6 +233,7 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
       `responseStreaming: API Gateway HTTP API cannot stream Lambda responses (accessMode '${AccessMode.HttpApiToken}')`,
     );
   }
+  problems.push(...privateApiProblems(props, accessMode));
   const timeout = props.timeout?.toSeconds();
   if (timeout !== undefined) {
     if (timeout < 1 || timeout > LAMBDA_TIMEOUT_LIMIT_SECONDS) {
@@ -211,6 +241,10 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
     } else if (accessMode === AccessMode.HttpApiToken && timeout > HTTP_API_TIMEOUT_LIMIT_SECONDS) {
       problems.push(
         `timeout: ${timeout} s exceeds the HTTP API integration limit of ${HTTP_API_TIMEOUT_LIMIT_SECONDS} s`,
+      );
+    } else if (accessMode === AccessMode.PrivateApi && timeout > REST_API_TIMEOUT_LIMIT_SECONDS) {
+      problems.push(
+        `timeout: ${timeout} s exceeds the REST API integration limit of ${REST_API_TIMEOUT_LIMIT_SECONDS} s`,
       );
     }
   }
@@ -228,8 +262,10 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
   }
   const throttle = props.httpApiThrottle;
   if (throttle !== undefined) {
-    if (accessMode !== AccessMode.HttpApiToken) {
-      problems.push(`httpApiThrottle: only used with accessMode '${AccessMode.HttpApiToken}'`);
+    if (accessMode !== AccessMode.HttpApiToken && accessMode !== AccessMode.PrivateApi) {
+      problems.push(
+        `httpApiThrottle: only used with accessMode '${AccessMode.HttpApiToken}' or '${AccessMode.PrivateApi}'`,
+      );
     }
     const { rateLimit, burstLimit } = throttle;
     if (rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
@@ -249,17 +285,48 @@ const deploymentProblems = (props: EcsCloudMapDiscoveryProps, accessMode: Access
   return problems;
 };
 
+/** The private REST API's props: only in its mode, and exactly one endpoint source. */
+const privateApiProblems = (props: EcsCloudMapDiscoveryProps, accessMode: AccessMode): string[] => {
+  const given = (['vpcEndpoint', 'privateApiVpc', 'privateApiAccessLogs'] as const).filter(
+    (key) => props[key] !== undefined,
+  );
+  if (accessMode !== AccessMode.PrivateApi) {
+    return given.length === 0
+      ? []
+      : [`${given.join(', ')}: only used with accessMode '${AccessMode.PrivateApi}'`];
+  }
+  const problems: string[] = [];
+  if ((props.vpcEndpoint === undefined) === (props.privateApiVpc === undefined)) {
+    problems.push(
+      `vpcEndpoint, privateApiVpc: accessMode '${AccessMode.PrivateApi}' needs exactly one (the execute-api endpoint, or the VPC to create it in)`,
+    );
+  }
+  if (props.responseStreaming) {
+    problems.push(
+      `responseStreaming: API Gateway REST APIs cannot stream Lambda responses (accessMode '${AccessMode.PrivateApi}')`,
+    );
+  }
+  return problems;
+};
+
 export class EcsCloudMapDiscovery extends Construct {
   /** The discovery function. */
   public readonly function: NodejsFunction;
   /** Its execution role (the policy explained in docs/deploy.md). */
   public readonly role: Role;
+  /**
+   * The role that runs discovery: the refresher's in snapshot mode, else `role`. It holds the ECS,
+   * Cloud Map and `sts:AssumeRole` grants; member roles (`DiscoveryMemberRole`) trust this ARN.
+   */
+  public readonly discoveryRole: Role;
   /** The function's log group. */
   public readonly logGroup: LogGroup;
   /** The Function URL, in the Function URL access modes. */
   public readonly url?: FunctionUrl;
   /** The HTTP API, in `http-api-token` mode. */
   public readonly httpApi?: HttpApi;
+  /** The private REST API and its VPC endpoint, in `private-api` mode. */
+  public readonly privateApi?: PrivateDiscoveryApi;
   /** The secret holding the bearer token, when a token is checked. */
   public readonly secret?: ISecret;
   /** The access mode in effect. */
@@ -273,7 +340,10 @@ export class EcsCloudMapDiscovery extends Construct {
     super(scope, id);
     const accessMode = props.accessMode ?? AccessMode.FunctionUrlToken;
     // The handler's own loadConfig checks the environment it will read: one parser, one verdict.
-    const discoveryVariables = discoveryEnvironment(props, props.optionText);
+    const discoveryVariables = {
+      ...sourcesEnvironment(props),
+      ...discoveryEnvironment(props, props.optionText),
+    };
     const checked = checkDiscoveryEnvironment(discoveryVariables);
     const problems = [
       ...(checked.ok ? [] : checked.problems.map((problem) => `${problem.key}: ${problem.message}`)),
@@ -285,7 +355,8 @@ export class EcsCloudMapDiscovery extends Construct {
     const stack = Stack.of(this);
     const withToken = accessMode !== AccessMode.FunctionUrlIam && !props.allowUnauthenticated;
     const viaHttpApi = accessMode === AccessMode.HttpApiToken;
-    const streaming = !viaHttpApi && (props.responseStreaming ?? true);
+    const viaPrivateApi = accessMode === AccessMode.PrivateApi;
+    const streaming = !viaHttpApi && !viaPrivateApi && (props.responseStreaming ?? true);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     const environment = {
       ...discoveryVariables,
@@ -307,9 +378,13 @@ export class EcsCloudMapDiscovery extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: 'ECS / Cloud Map Prometheus service discovery: read-only discovery calls and its own logs',
     });
+    // Own account in each Region, member roles (issue 16): for whichever role runs discovery.
+    // From the checked config: loadConfig parsed and validated the four source options.
+    const discoveryStatements = sourceStatements(stack, config);
     if (props.snapshot ?? true) {
       this.refresher = new SnapshotRefresher(this, 'Refresher', {
         ...props.refresher,
+        discoveryStatements,
         ecsClusters: config.ecsClusters,
         ec2HostAddresses: config.ec2HostAddresses,
         cacheTtlSeconds: config.cacheTtlSeconds,
@@ -324,7 +399,7 @@ export class EcsCloudMapDiscovery extends Construct {
       this.refresher.grantReadSnapshot(this.role);
     }
     const statements = [
-      ...(this.refresher ? [] : discoveryReadStatements(stack, config.ecsClusters, config.ec2HostAddresses)),
+      ...(this.refresher ? [] : discoveryStatements),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];
     for (const statement of statements) {
@@ -332,6 +407,7 @@ export class EcsCloudMapDiscovery extends Construct {
     }
     acknowledgeWildcards(stack, this.role, statements);
     this.logGroup.grantWrite(this.role);
+    this.discoveryRole = this.refresher?.role ?? this.role;
 
     const tokenEnvironment: Record<string, string> = {};
     if (withToken) {
@@ -362,7 +438,9 @@ export class EcsCloudMapDiscovery extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: props.architecture ?? Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(HTTP_API_TIMEOUT_LIMIT_SECONDS),
+      timeout:
+        props.timeout ??
+        Duration.seconds(viaPrivateApi ? REST_API_TIMEOUT_LIMIT_SECONDS : HTTP_API_TIMEOUT_LIMIT_SECONDS),
       reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
       role: this.role,
       logGroup: this.logGroup,
@@ -402,6 +480,20 @@ export class EcsCloudMapDiscovery extends Construct {
           : 'allowUnauthenticated was set explicitly (a synth warning says so).',
       });
       this.targetsUrl = `${stage.url}prometheus-targets`;
+    } else if (viaPrivateApi) {
+      this.privateApi = new PrivateDiscoveryApi(this, 'PrivateApi', {
+        handler: this.function,
+        paths: ENDPOINT_PATHS,
+        vpcEndpoint: props.vpcEndpoint,
+        endpointVpc: props.privateApiVpc,
+        throttle: {
+          rateLimit: props.httpApiThrottle?.rateLimit ?? DEFAULT_HTTP_API_THROTTLE.rateLimit,
+          burstLimit: props.httpApiThrottle?.burstLimit ?? DEFAULT_HTTP_API_THROTTLE.burstLimit,
+        },
+        accessLogRetention: props.privateApiAccessLogs ? retention : undefined,
+        tokenChecked: withToken,
+      });
+      this.targetsUrl = this.privateApi.targetsUrl;
     } else {
       this.url = this.function.addFunctionUrl({
         authType:

@@ -95,6 +95,12 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
    * @default 60
    */
   readonly cacheTtlSeconds?: number;
+  /**
+   * The refresher's ECS, Cloud Map and STS statements (several Regions, member roles: issue 16).
+   * When given, `ec2HostAddresses` is already reflected in them.
+   * @default discoveryReadStatements(stack, ecsClusters, { ec2HostAddresses })
+   */
+  readonly discoveryStatements?: readonly PolicyStatement[];
   /** Environment of the refresher (the `DiscoveryOptions__*` the serving function gets too). */
   readonly environment: Readonly<Record<string, string>>;
   /** @default Architecture.ARM_64 */
@@ -227,7 +233,10 @@ export class SnapshotRefresher extends Construct {
         'ECS / Cloud Map Prometheus service discovery refresher: read-only discovery calls, the snapshot, its queue and logs',
     });
     const statements = [
-      ...discoveryReadStatements(stack, props.ecsClusters, props.ec2HostAddresses ?? true),
+      ...(props.discoveryStatements ??
+        discoveryReadStatements(stack, props.ecsClusters, {
+          ec2HostAddresses: props.ec2HostAddresses ?? true,
+        })),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];

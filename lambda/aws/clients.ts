@@ -4,7 +4,7 @@
  * code talks to AWS, to LocalStack-style endpoints and to the test double.
  */
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 
 export type AwsClients = {
@@ -34,8 +34,16 @@ type Environment = Readonly<Record<string, string | undefined>>;
 export const hasCustomCloudMapEndpoint = (endpoint: string | undefined, env: Environment): boolean =>
   Boolean(endpoint || env.AWS_ENDPOINT_URL_SERVICEDISCOVERY || env.AWS_ENDPOINT_URL);
 
+/** Per-client settings: a custom endpoint, a source's Region and credentials. */
+export type ClientOverrides = {
+  readonly endpoint?: string;
+  readonly region?: string;
+  /** Static credentials or a provider (an assumed role's). @default the SDK's default chain */
+  readonly credentials?: ECSClientConfig['credentials'];
+};
+
 export const createAwsClients = (
-  overrides: { endpoint?: string; region?: string } = {},
+  overrides: ClientOverrides = {},
   env: Environment = process.env,
 ): AwsClients => ({
   ecs: new ECSClient({ ...RETRY, ...overrides }),

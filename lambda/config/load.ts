@@ -5,6 +5,7 @@
 import { ConfigError, type ConfigProblem, REDACTED, showValue } from './errors.ts';
 import { unique } from './lists.ts';
 import { ENV_PREFIX, OPTIONS, type OptionSpec, type ParsedOptions } from './options.ts';
+import { sourceProblems } from './sources.ts';
 import { type DiscoveryConfig, DiscoveryMode } from './types.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -93,6 +94,10 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     ecsIncludeStandaloneTasks: read('ecsIncludeStandaloneTasks'),
     cloudMapInstanceTargets: read('cloudMapInstanceTargets'),
     cloudMapHealthyOnly: read('cloudMapHealthyOnly'),
+    assumeRoleArns: read('assumeRoleArns'),
+    includeOwnAccount: read('includeOwnAccount'),
+    assumeRoleExternalId: read('assumeRoleExternalId'),
+    regions: read('regions'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.
@@ -117,6 +122,8 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
         'expected at most one of them',
     });
   }
+
+  problems.push(...sourceProblems(options, (spec) => showValue(lookup(env, variableOf(spec)))));
 
   if (problems.length > 0) throw new ConfigError(problems);
 

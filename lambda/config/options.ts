@@ -211,6 +211,42 @@ const family = (raw: string): ParseResult<IpAddressFamily> => {
 const tagFilterMeaning = (resource: string) =>
   `Globs (\`*\` any run, \`?\` one character; anchored, case-sensitive) selecting which ${resource} tag keys become labels; \`<MetricsPathPortTagPrefix>*\` is always added.`;
 
+// docs/decisions.md "Many accounts and Regions (issue 16)": an IAM role ARN in any partition
+// (`aws`, `aws-cn`, `aws-us-gov`, ...), a 12-digit account and a role path and name.
+const ROLE_ARN_PATTERN = /^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+// Region names such as `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`, `cn-north-1`.
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+// STS AssumeRole's ExternalId: 2..1224 characters of `[\w+=,.@:/-]`.
+const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** An exact IAM role ARN (no wildcard), as `AssumeRoleArns` accepts it; the CDK checks member-role props with it. */
+export const isRoleArn = (text: string): boolean => ROLE_ARN_PATTERN.test(text);
+/** A Region name, as `Regions` accepts it. */
+export const isRegionName = (text: string): boolean => REGION_PATTERN.test(text);
+
+const listOf =
+  (pattern: RegExp, expected: string) =>
+  (raw: string): ParseResult<readonly string[]> => {
+    const entries = unique(parseList(raw));
+    const reasons = entries
+      .filter((entry) => !pattern.test(entry))
+      .map((entry) => `entry ${JSON.stringify(entry)} is not ${expected}`);
+    return entryVerdict(reasons, entries);
+  };
+
+const roleArns = listOf(
+  ROLE_ARN_PATTERN,
+  'an IAM role ARN (expected arn:aws:iam::<12-digit account>:role/<name>)',
+);
+const regions = listOf(REGION_PATTERN, 'a Region name (expected e.g. eu-west-1)');
+
+const externalId = (raw: string): ParseResult<string | undefined> => {
+  const text = raw.trim();
+  return EXTERNAL_ID_PATTERN.test(text)
+    ? ok(text)
+    : fail('expected 2 to 1224 characters of letters, digits and +=,.@:/-_');
+};
+
 export const OPTIONS: OptionTable = {
   // No default cluster: reading every cluster of an account is not something the original could
   // do, and guessing would surprise. At least one of this and CloudMapNamespaces is required.
@@ -506,5 +542,55 @@ export const OPTIONS: OptionTable = {
     blankIsUnset: true,
     secret: false,
     parse: objectKey,
+  },
+  // No roles: discovery reads the function's own account only, as before (docs/decisions.md
+  // "Many accounts and Regions (issue 16)").
+  assumeRoleArns: {
+    name: 'AssumeRoleArns',
+    default: [],
+    defaultText: '',
+    example:
+      'arn:aws:iam::111111111111:role/prometheus-sd-member;arn:aws:iam::222222222222:role/prometheus-sd-member',
+    meaning:
+      'IAM roles, `;`-separated, whose accounts are read too (with `sts:AssumeRole`); each account once. Targets then carry `__meta_ecs_account_id` and `__meta_ecs_region`.',
+    blankIsUnset: false,
+    secret: false,
+    parse: roleArns,
+  },
+  // true: adding member accounts should not silently stop reading the account discovery runs in.
+  includeOwnAccount: {
+    name: 'IncludeOwnAccount',
+    default: true,
+    defaultText: 'true',
+    example: 'false',
+    meaning:
+      "Whether the function's own account is read besides the `AssumeRoleArns` accounts. `true` or `false`.",
+    blankIsUnset: true,
+    secret: false,
+    parse: boolean,
+  },
+  // Unset: the member roles' trust policies do not ask for one.
+  assumeRoleExternalId: {
+    name: 'AssumeRoleExternalId',
+    default: undefined,
+    defaultText: '',
+    example: 'prometheus-sd-7f3a',
+    meaning:
+      'ExternalId sent with every `sts:AssumeRole` of `AssumeRoleArns` (2..1224 characters of `[\\w+=,.@:/-]`).',
+    blankIsUnset: true,
+    secret: false,
+    parse: externalId,
+  },
+  // Empty: the function's own Region (`AWS_REGION`), as before.
+  regions: {
+    name: 'Regions',
+    default: [],
+    defaultText: '',
+    example: 'eu-west-1;us-east-1',
+    meaning:
+      "Regions, `;`-separated, read in every account. Empty = the function's own. Set: targets carry `__meta_ecs_account_id` and `__meta_ecs_region`.",
+    blankIsUnset: false,
+    secret: false,
+    parse: regions,
   },
 };

@@ -84,6 +84,14 @@ export type DiscoveryConfig = {
   readonly cloudMapInstanceTargets: boolean;
   /** `CloudMapHealthyOnly`: of those, keep only instances not reported unhealthy. @default false */
   readonly cloudMapHealthyOnly: boolean;
+  /** `AssumeRoleArns`: IAM roles whose accounts are read too, de-duplicated in the order given. */
+  readonly assumeRoleArns: readonly string[];
+  /** `IncludeOwnAccount`: read the function's own account besides the roles' accounts. @default true */
+  readonly includeOwnAccount: boolean;
+  /** `AssumeRoleExternalId`: ExternalId sent with every AssumeRole. @default undefined (none) */
+  readonly assumeRoleExternalId: string | undefined;
+  /** `Regions`: Regions read in every account. Empty = the function's own Region. @default [] */
+  readonly regions: readonly string[];
   /** Derived from which of `ecsClusters` / `cloudMapNamespaces` are non-empty. */
   readonly mode: DiscoveryMode;
 };

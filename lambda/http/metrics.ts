@@ -25,6 +25,15 @@ const failureOutcomes = (error: unknown): Outcomes | undefined => {
     : undefined;
 };
 
+/** The (account, Region) a failed discovery names (the core's `DiscoveryError.source`), if any. */
+const failedSource = (error: unknown): { account: string; region: string } | undefined => {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { source } = error as { source?: { name?: unknown } };
+  if (typeof source?.name !== 'string') return undefined;
+  const [account = '', region = ''] = source.name.split('/');
+  return { account, region };
+};
+
 export type AppMetrics = {
   readonly registry: Registry;
   readonly refreshSucceeded: (result: DiscoveryResult) => void;
@@ -58,6 +67,12 @@ export const createMetrics = (): AppMetrics => {
     name: `${METRIC_PREFIX}aws_calls_total`,
     help: 'AWS API calls made by discovery refreshes, by operation and outcome (success, throttled, not_found, error); each call counted once.',
     labelNames: ['operation', 'outcome'] as const,
+    registers,
+  });
+  const sourceFailures = new Counter({
+    name: `${METRIC_PREFIX}source_failures_total`,
+    help: 'Failed refreshes by the source (account, Region) whose AWS read failed; the own account is "self".',
+    labelNames: ['account', 'region'] as const,
     registers,
   });
   const cacheHits = new Counter({
@@ -119,6 +134,8 @@ export const createMetrics = (): AppMetrics => {
       refreshes.inc();
       failures.inc();
       duration.observe({ outcome: RefreshOutcome.Error }, durationMs / 1000);
+      const source = failedSource(error);
+      if (source !== undefined) sourceFailures.inc(source);
       const outcomes = failureOutcomes(error);
       if (outcomes) countCalls(outcomes);
       else awsCalls.inc({ operation: 'unknown', outcome: RefreshOutcome.Error });

@@ -6,12 +6,14 @@
 import { createCallContext, type Warning } from '../aws/call-context.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { describeTasks, type TaskRecord } from '../aws/ecs.ts';
-import { createPacer, type Pacer } from '../aws/pacer.ts';
+import type { Pacer } from '../aws/pacer.ts';
 import type { SnapshotStore, WriteCondition } from '../aws/snapshot-store.ts';
+import { resolveSources, type Source, sourceOfArn } from '../aws/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { createDiscoverDetailed } from '../discover.ts';
 import { prepareBody } from '../http/body.ts';
 import { withHostAddresses } from '../inventory/host-addresses.ts';
+import { sourceCache } from '../inventory/sources.ts';
 import { createTtlCache, type TtlCache } from '../inventory/ttl-cache.ts';
 import type { Log } from '../log.ts';
 import type { InventorySnapshot } from '../model/inventory.ts';
@@ -29,7 +31,10 @@ import { isFinal, latestChanges, type TaskChange } from './task-events.ts';
 export type RefresherDeps = {
   readonly config: DiscoveryConfig;
   readonly store: SnapshotStore;
-  readonly clients: AwsClients;
+  /** Clients of the single own-account source. @default made from the standard AWS settings */
+  readonly clients?: AwsClients;
+  /** Every source (several accounts or Regions). @default made from `config` */
+  readonly sources?: readonly Source[];
   readonly logger: Log;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
@@ -83,15 +88,15 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
   const now = deps.now ?? Date.now;
   const log = deps.logger;
   const onWarning = (warning: Warning) => log.warn(warning.message, { ...warning.data });
-  const pacer = deps.pacer ?? createPacer({ share: deps.config.awsRateShare });
+  // One set of sources (clients, pacers) for full reconciles and event batches alike.
+  const sources = resolveSources(deps.config, deps);
   // One cache for reconciles and event batches: the hosts of bridge/host tasks a reconcile read
   // serve the tasks an event brings (docs/decisions.md "Every task, every network (issue 14)").
   const cache = deps.cache ?? createTtlCache(now);
   const discover = createDiscoverDetailed(deps.config, {
-    clients: deps.clients,
+    sources,
     now,
     onWarning,
-    pacer,
     cache,
   });
 
@@ -187,7 +192,14 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       log.info('task events changed nothing', { changes: changes.length, fresh: fresh.length });
       return { outcome: RefreshOutcome.Unchanged, awsCalls: {} };
     }
-    const ctx = createCallContext({ maxConcurrency: deps.config.awsMaxConcurrency, pacer });
+    // The task's cluster ARN names its account and Region: each re-read goes to that source's
+    // clients and pacer. A change of a source no longer configured was already dropped by `relevantTo`.
+    const contexts = new Map(
+      sources.map((source) => [
+        source,
+        createCallContext({ maxConcurrency: deps.config.awsMaxConcurrency, pacer: source.pacer }),
+      ]),
+    );
     const toRead = new Map<string, string[]>();
     for (const change of relevant.filter((c) => !isFinal(c))) {
       toRead.set(change.clusterArn, [...(toRead.get(change.clusterArn) ?? []), change.taskArn]);
@@ -196,18 +208,32 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     try {
       const perCluster = await Promise.all(
         [...toRead].map(async ([clusterArn, arns]) => {
-          const tasks = await describeTasks(ctx, deps.clients.ecs, clusterArn, arns);
-          const collectDeps = { ctx, clients: deps.clients, config: deps.config, cache };
+          const source = sourceOfArn(sources, clusterArn);
+          const ctx = source === undefined ? undefined : contexts.get(source);
+          if (source === undefined || ctx === undefined) return [];
+          const tasks = await describeTasks(ctx, source.clients.ecs, clusterArn, arns);
+          // The source's clients (its EC2) and its keys in the cache, as its reconcile used them.
+          const collectDeps = {
+            ctx,
+            clients: source.clients,
+            config: deps.config,
+            cache: sourceCache(cache, source.name, sources.length > 1),
+          };
           const hosted = await withHostAddresses(collectDeps, clusterArn, tasks, true);
           return hosted.map((task) => ({ ...task, clusterArn }));
         }),
       );
       described = perCluster.flat();
     } finally {
-      for (const warning of ctx.warnings) onWarning(warning);
+      for (const ctx of contexts.values()) for (const warning of ctx.warnings) onWarning(warning);
+    }
+    const calls: Record<string, number> = {};
+    for (const ctx of contexts.values()) {
+      for (const [operation, count] of Object.entries(ctx.calls))
+        calls[operation] = (calls[operation] ?? 0) + count;
     }
     const inventory = patchInventory(previous.inventory, relevant, described);
-    const built = await build(inventory, startedAt, { ...ctx.calls });
+    const built = await build(inventory, startedAt, calls);
     const report = await write(current, {
       ...built,
       kind: SnapshotKind.Events,

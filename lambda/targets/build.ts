@@ -3,6 +3,7 @@
  * → http_sd target groups. No SDK types, no logging, no clock, no IO.
  */
 import { compileGlobs } from '../config/globs.ts';
+import { arnSource, labelsSources } from '../config/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
 import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
@@ -31,9 +32,11 @@ import {
   JOB_LABEL,
   MAX_LABEL_VALUE_BYTES,
   MetaLabel,
+  MetaSourceLabel,
   RESERVED_LABEL_PREFIX,
   StandaloneTaskLabel,
   SystemLabel,
+  SystemSourceLabel,
 } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
@@ -176,6 +179,7 @@ const systemLabels = (
   task: Task,
   address: string,
   enrichment: Enrichment | undefined,
+  withSource: boolean,
 ): Label[] => {
   const matched = enrichment?.service;
   // Only an instance whose AWS_INSTANCE_IPV4 is the task's address; one without it matches nothing.
@@ -197,6 +201,18 @@ const systemLabels = (
     ...entries.map(([key, value]) => ({ name: SystemLabel[key], value, priority: LabelPriority.System })),
     ...(task.group === undefined ? [] : standaloneLabels(task.group, task.startedBy ?? '')),
     ...entries.map(([key, value]) => ({ name: MetaLabel[key], value, priority: LabelPriority.Meta })),
+    ...(withSource ? accountRegionLabels(cluster.arn) : []),
+  ];
+};
+
+/** Account and Region of a cluster ARN as `_sys_*` and `__meta_*` labels (empty when not an ARN). */
+const accountRegionLabels = (clusterArn: string): Label[] => {
+  const { accountId = '', region = '' } = arnSource(clusterArn) ?? {};
+  return [
+    { name: SystemSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.System },
+    { name: SystemSourceLabel.EcsRegion, value: region, priority: LabelPriority.System },
+    { name: MetaSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.Meta },
+    { name: MetaSourceLabel.EcsRegion, value: region, priority: LabelPriority.Meta },
   ];
 };
 
@@ -306,7 +322,10 @@ const taskTargets = (
   if (groups.length === 0) return { groups: [], skip, badPorts };
   // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
   const matchAddress = found.ipv4 ?? addresses[0] ?? '';
-  const withSystem = addLabels(labels, systemLabels(cluster, service, task, matchAddress, enrichment));
+  const withSystem = addLabels(
+    labels,
+    systemLabels(cluster, service, task, matchAddress, enrichment, labelsSources(context.config)),
+  );
   const final = boundedLabels(
     removeTemporaryLabels(applyRelabelConfigurations(withSystem, context.config.relabelConfigurations)),
     place,
@@ -375,6 +394,15 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     for (const service of namespace.services) if (service.selected) namespaceOf.set(service, namespace);
   }
   const candidates = [...namespaceOf.keys()];
+  // With several sources a cluster is enriched only from its own account and Region: the same
+  // cluster and service names in two accounts must not borrow each other's Cloud Map services.
+  const several = labelsSources(config);
+  const sameSource = (a: string, b: string) => {
+    const [x, y] = [arnSource(a), arnSource(b)];
+    return x?.accountId === y?.accountId && x?.region === y?.region;
+  };
+  const candidatesOf = (cluster: Cluster) =>
+    several ? candidates.filter((c) => sameSource(c.arn, cluster.arn)) : candidates;
   const skipped: Record<SkipReason, number> = {
     [SkipReason.NotRunning]: 0,
     [SkipReason.NoAddress]: 0,
@@ -400,7 +428,7 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
   for (const cluster of snapshot.clusters) {
     explain.clusterStart();
     for (const service of cluster.services) {
-      const matched = matchCloudMapService(service, cluster.name, candidates);
+      const matched = matchCloudMapService(service, cluster.name, candidatesOf(cluster));
       const enrichment =
         matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
       const decisions = service.tasks.map((task) =>

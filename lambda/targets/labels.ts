@@ -47,6 +47,29 @@ export const SystemLabel = prefixed(SYSTEM_LABEL_PREFIX);
 export const MetaLabel = prefixed(META_LABEL_PREFIX);
 
 /**
+ * The source of a target (docs/decisions.md "Many accounts and Regions (issue 16)"): account and
+ * Region of its cluster's ARN. Emitted only when `AssumeRoleArns` or `Regions` is set, so a
+ * one-account deployment keeps its bodies byte for byte.
+ */
+export const SourceProperty = {
+  /** The 12-digit account id of the task's cluster. */
+  EcsAccountId: 'ecs_account_id',
+  /** The Region of the task's cluster, e.g. `eu-west-1`. */
+  EcsRegion: 'ecs_region',
+} as const;
+
+/** `_sys_ecs_account_id`, `_sys_ecs_region`. */
+export const SystemSourceLabel = {
+  EcsAccountId: `${SYSTEM_LABEL_PREFIX}${SourceProperty.EcsAccountId}`,
+  EcsRegion: `${SYSTEM_LABEL_PREFIX}${SourceProperty.EcsRegion}`,
+} as const;
+/** `__meta_ecs_account_id`, `__meta_ecs_region`. */
+export const MetaSourceLabel = {
+  EcsAccountId: `${META_LABEL_PREFIX}${SourceProperty.EcsAccountId}`,
+  EcsRegion: `${META_LABEL_PREFIX}${SourceProperty.EcsRegion}`,
+} as const;
+
+/**
  * Labels every target group starts with. They win over any tag, extra or relabel label of the same
  * sanitised name (docs/decisions.md "Rendering"), so a response never has a duplicate key.
  */

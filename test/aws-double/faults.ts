@@ -24,6 +24,10 @@ export type FaultSpec = {
   readonly cluster?: string;
   /** Only calls naming this namespace id (GetNamespace `Id` or a NAMESPACE_ID filter). @default any */
   readonly namespaceId?: string;
+  /** Only calls answered from this account's fleet (several sources). @default any */
+  readonly accountId?: string;
+  /** Only calls answered from this Region's fleet (several sources). @default any */
+  readonly region?: string;
   /** Only calls whose request body passes this test. @default any */
   readonly match?: (input: Input) => boolean;
   /** The error to answer with; without one the call succeeds (use with `latencyMs`). @default none */

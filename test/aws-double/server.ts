@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FAKE_CREDENTIALS } from './clients.ts';
 import { ec2ErrorXml, ec2Operations, parseQuery, type XmlBody } from './ec2.ts';
 import { AwsError } from './errors.ts';
 import type { ActiveFault, FaultHandle, FaultSpec, LatencySpec, TokenBucketSpec } from './faults.ts';
@@ -24,6 +25,7 @@ import type { Operation } from './operations.ts';
 import { messageKeyOfTarget, resolveTarget } from './operations.ts';
 import { RawJson } from './raw-json.ts';
 import { createS3Double, isS3Request, type S3Double } from './s3.ts';
+import { type AssumeRoleCall, createStsDouble, isQueryRequest, type RoleSpec, signedBy } from './sts.ts';
 import { type TaskStateChangeEvent, taskStateChanges } from './task-events.ts';
 
 /** Calls per operation; operations never called are absent. */
@@ -43,7 +45,22 @@ export type AwsDoubleOptions = {
    * client's pacer to drive refills by hand. @default performance.now
    */
   readonly clock?: () => number;
+  /**
+   * More accounts and Regions: each fleet is served to clients whose credentials belong to its
+   * `accountId` (`FAKE_CREDENTIALS` are the main fleet's account, keys from AssumeRole the role's)
+   * and whose SigV4 scope names its `region`. With any of these (or `roles`) set, requests are
+   * routed strictly: an (account, Region) without a fleet sees an empty one, an unknown key is
+   * refused. Without them every request reads the main fleet, whatever its Region. @default none
+   */
+  readonly sources?: readonly (Fleet | FleetSpec)[];
+  /** Roles STS AssumeRole grants (with their ExternalId). @default none */
+  readonly roles?: readonly RoleSpec[];
+  /** `Expiration` of credentials AssumeRole issues. @default one hour from Date.now() */
+  readonly stsExpiration?: () => Date;
 };
+
+/** `<account>/<region>`, as `callsBySource` keys it. */
+export type SourceKey = `${string}/${string}`;
 
 /** One call as the double received it, for `onCall` listeners. */
 export type DoubleCall = { readonly operation: Operation; readonly input: Input };
@@ -58,6 +75,10 @@ export type AwsDouble = {
   readonly fleet: () => Fleet;
   /** Every call received per operation, including throttled and faulted ones. */
   readonly calls: () => CallCounts;
+  /** The same calls per `<account>/<region>` of the fleet that answered them. */
+  readonly callsBySource: () => Readonly<Record<SourceKey, CallCounts>>;
+  /** Every STS AssumeRole received, in order. */
+  readonly assumeRoleCalls: () => readonly AssumeRoleCall[];
   /** Calls refused by a token bucket, per operation. */
   readonly throttled: () => CallCounts;
   /** Calls answered by an injected fault's error, per operation. */
@@ -127,6 +148,28 @@ export const startAwsDouble = async (
   options: AwsDoubleOptions = {},
 ): Promise<AwsDouble> => {
   let index: FleetIndex = indexFleet(toFleet(fleet));
+  const mainAccount = index.fleet.accountId;
+  const routed = (options.sources?.length ?? 0) > 0 || (options.roles?.length ?? 0) > 0;
+  const others = new Map<SourceKey, FleetIndex>();
+  for (const other of options.sources ?? []) {
+    const indexed = indexFleet(toFleet(other));
+    others.set(`${indexed.fleet.accountId}/${indexed.fleet.region}`, indexed);
+  }
+  const indexOf = (account: string, region: string): FleetIndex => {
+    if (account === index.fleet.accountId && region === index.fleet.region) return index;
+    const key: SourceKey = `${account}/${region}`;
+    let found = others.get(key);
+    if (found === undefined) {
+      found = indexFleet(defineFleet({ accountId: account, region }));
+      others.set(key, found);
+    }
+    return found;
+  };
+  const sts = createStsDouble(
+    { roles: options.roles ?? [], ...(options.stsExpiration ? { expiration: options.stsExpiration } : {}) },
+    new Map([[FAKE_CREDENTIALS.accessKeyId, mainAccount]]),
+  );
+  const bySource = new Map<SourceKey, Map<Operation, number>>();
   let latency: LatencySpec = options.latencyMs ?? 0;
   let faults: ActiveFault[] = [];
   const clock = options.clock ?? (() => performance.now());
@@ -150,7 +193,7 @@ export const startAwsDouble = async (
   };
 
   /** EC2's Query protocol: form body in, XML out (see ec2.ts). Counted, faulted and delayed like the rest. */
-  const answerQuery = async (body: string, response: ServerResponse): Promise<void> => {
+  const answerQuery = async (body: string, response: ServerResponse, served: FleetIndex): Promise<void> => {
     const input = parseQuery(body);
     const action = input.get('Action') ?? '';
     const handler = (ec2Operations as Record<string, (i: FleetIndex, q: typeof input) => XmlBody>)[action];
@@ -187,7 +230,7 @@ export const startAwsDouble = async (
         }
       }
       try {
-        text = error ? ec2ErrorXml(error) : handler(index, input).text;
+        text = error ? ec2ErrorXml(error) : handler(served, input).text;
         status = error?.status ?? 200;
       } catch (thrown) {
         if (!(thrown instanceof AwsError)) throw thrown;
@@ -209,14 +252,23 @@ export const startAwsDouble = async (
       s3.answer(request, response, await readBytes(request));
       return;
     }
+    const signed = signedBy(request.headers.authorization);
+    const callerAccount = signed === undefined ? undefined : sts.accountOfKey(signed.accessKeyId);
+    // STS and EC2 both speak the Query protocol; the SigV4 scope's service tells them apart.
+    if (isQueryRequest(request) && signed?.service !== 'ec2') {
+      sts.answer(response, (await readBytes(request)).toString('utf8'), routed ? callerAccount : mainAccount);
+      return;
+    }
     const target = request.headers['x-amz-target'];
     const targetName = Array.isArray(target) ? target[0] : target;
     const body = (await readBytes(request)).toString('utf8');
-    if (
-      targetName === undefined &&
-      String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')
-    ) {
-      await answerQuery(body, response);
+    if (isQueryRequest(request)) {
+      // EC2 of the caller's account and Region, like ECS and Cloud Map below.
+      const ec2Index =
+        routed && signed !== undefined && callerAccount !== undefined
+          ? indexOf(callerAccount, signed.region)
+          : index;
+      await answerQuery(body, response, ec2Index);
       return;
     }
     const resolved = request.method === 'POST' ? resolveTarget(targetName) : undefined;
@@ -234,6 +286,27 @@ export const startAwsDouble = async (
     }
     const { operation } = resolved;
     increment(calls, operation);
+    if (routed && (callerAccount === undefined || signed === undefined)) {
+      sendError(
+        response,
+        new AwsError(
+          400,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+          resolved.messageKey,
+        ),
+      );
+      return;
+    }
+    // The fleet is looked up after the listeners ran: a listener may replace it for this very call.
+    const servedBy = () =>
+      routed && signed !== undefined && callerAccount !== undefined
+        ? indexOf(callerAccount, signed.region)
+        : index;
+    const sourceKey: SourceKey = `${servedBy().fleet.accountId}/${servedBy().fleet.region}`;
+    const sourceCalls = bySource.get(sourceKey) ?? new Map<Operation, number>();
+    bySource.set(sourceKey, sourceCalls);
+    increment(sourceCalls, operation);
     let input: Input;
     try {
       const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
@@ -248,6 +321,7 @@ export const startAwsDouble = async (
       return;
     }
     for (const listener of listeners) listener({ operation, input });
+    const served = servedBy();
 
     const now = clock();
     let extraLatency = 0;
@@ -259,21 +333,26 @@ export const startAwsDouble = async (
       error = new AwsError(400, 'ThrottlingException', 'Rate exceeded', resolved.messageKey);
     }
     if (!error) {
-      const fault = faults.find((f) => faultMatches(f, operation, input));
+      const fault = faults.find(
+        (f) =>
+          faultMatches(f, operation, input) &&
+          (f.spec.accountId === undefined || f.spec.accountId === served.fleet.accountId) &&
+          (f.spec.region === undefined || f.spec.region === served.fleet.region),
+      );
       if (fault) {
         fault.remaining -= 1;
         fault.hits += 1;
         extraLatency = fault.spec.latencyMs ?? 0;
         if (fault.spec.error !== undefined) {
           increment(faulted, operation);
-          error = faultError(fault.spec.error, resolved, index.fleet.accountId);
+          error = faultError(fault.spec.error, resolved, served.fleet.accountId);
         }
       }
     }
     let result: unknown;
     if (!error) {
       try {
-        result = resolved.handler(index, input);
+        result = resolved.handler(served, input);
       } catch (thrown) {
         if (!(thrown instanceof AwsError)) throw thrown;
         error = thrown;
@@ -314,12 +393,19 @@ export const startAwsDouble = async (
     accountId: index.fleet.accountId,
     fleet: () => index.fleet,
     calls: () => countsOf(calls),
+    callsBySource: () =>
+      Object.fromEntries(
+        [...bySource].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, counts]) => [key, countsOf(counts)]),
+      ),
+    assumeRoleCalls: () => sts.calls(),
     throttled: () => countsOf(throttled),
     faulted: () => countsOf(faulted),
     totalCalls: () => [...calls.values()].reduce((a, b) => a + b, 0),
     peakConcurrency: () => peak,
     resetCalls: () => {
       calls.clear();
+      bySource.clear();
+      sts.reset();
       throttled.clear();
       faulted.clear();
       peak = inFlight;

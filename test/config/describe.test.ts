@@ -33,6 +33,10 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__BearerTokenSecret', ''],
       ['DiscoveryOptions__SnapshotBucket', ''],
       ['DiscoveryOptions__SnapshotKey', 'prometheus-targets.json'],
+      ['DiscoveryOptions__AssumeRoleArns', ''],
+      ['DiscoveryOptions__IncludeOwnAccount', 'true'],
+      ['DiscoveryOptions__AssumeRoleExternalId', ''],
+      ['DiscoveryOptions__Regions', ''],
     ]);
   });
 
@@ -55,7 +59,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 25);
+    expect(lines).toHaveLength(2 + 29);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

@@ -51,6 +51,10 @@ describe('loadConfig defaults', () => {
       ecsIncludeStandaloneTasks: false,
       cloudMapInstanceTargets: false,
       cloudMapHealthyOnly: false,
+      assumeRoleArns: [],
+      includeOwnAccount: true,
+      assumeRoleExternalId: undefined,
+      regions: [],
       mode: 'clusters',
     } satisfies DiscoveryConfig);
   });
@@ -186,6 +190,10 @@ describe('loadConfig parsing', () => {
       ecsIncludeStandaloneTasks: false,
       cloudMapInstanceTargets: false,
       cloudMapHealthyOnly: false,
+      assumeRoleArns: [],
+      includeOwnAccount: true,
+      assumeRoleExternalId: undefined,
+      regions: [],
       mode: 'both',
     } satisfies DiscoveryConfig);
   });

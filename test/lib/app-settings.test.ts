@@ -126,7 +126,7 @@ describe('readAppSettings', () => {
         '- context \'awsMaxConcurrency\': DiscoveryOptions__AwsMaxConcurrency="65" is invalid: expected an integer from 1 to 64',
         "- context 'logRetentionDays': 2 is not valid; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999",
         '- context \'architecture\': "arm" is not valid; expected one of arm64, x86_64',
-        '- context \'accessMode\': "public" is not valid; expected one of function-url-token, function-url-iam, http-api-token',
+        '- context \'accessMode\': "public" is not valid; expected one of function-url-token, function-url-iam, http-api-token, private-api',
         '- context \'stackName\': "9lives" is not valid; expected a letter, then letters, digits or "-"',
       ].join('\n'),
     );

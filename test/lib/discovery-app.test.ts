@@ -37,6 +37,7 @@ describe('the CDK app', () => {
     // Assess
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual([
       'BearerTokenSecretArn',
+      'DiscoveryRoleArn',
       'FetchTokenCommand',
       'PrometheusScrapeConfig',
       'TargetsUrl',

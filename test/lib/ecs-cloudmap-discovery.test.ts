@@ -439,7 +439,7 @@ describe('EcsCloudMapDiscovery cost caps', () => {
     expect(create).toThrow(
       [
         'Invalid EcsCloudMapDiscovery props:',
-        "- httpApiThrottle: only used with accessMode 'http-api-token'",
+        "- httpApiThrottle: only used with accessMode 'http-api-token' or 'private-api'",
         '- httpApiThrottle.rateLimit: 0 is not a number above 0 (requests per second)',
         '- httpApiThrottle.burstLimit: 2.5 is not an integer of 1 or more',
       ].join('\n'),
@@ -543,7 +543,7 @@ describe('EcsCloudMapDiscovery props validation', () => {
     ],
     [
       { accessMode: 'public' },
-      'accessMode: "public" is not one of function-url-token, function-url-iam, http-api-token',
+      'accessMode: "public" is not one of function-url-token, function-url-iam, http-api-token, private-api',
     ],
     [{ timeout: Duration.minutes(20) }, 'timeout: 1200 s is outside 1..900 s'],
   ] as const)('rejects %j', (extra, message) => {
@@ -582,7 +582,9 @@ describe('ec2HostAddresses: false', () => {
     const stack = new Stack(app, 'NoEc2', { env: ENV });
 
     // Act
-    const actions = ecsStatements(stack, ['prod'], false).flatMap((statement) => statement.actions);
+    const actions = ecsStatements(stack, ['prod'], { ec2HostAddresses: false }).flatMap(
+      (statement) => statement.actions,
+    );
 
     // Assess
     expect(actions).not.toContain('ecs:DescribeContainerInstances');

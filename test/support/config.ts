@@ -33,6 +33,10 @@ export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryC
   bearerTokenSecret: undefined,
   snapshotBucket: undefined,
   snapshotKey: 'prometheus-targets.json',
+  assumeRoleArns: [],
+  includeOwnAccount: true,
+  assumeRoleExternalId: undefined,
+  regions: [],
   mode: DiscoveryMode.Clusters,
   ...overrides,
 });
