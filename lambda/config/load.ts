@@ -88,6 +88,12 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     bearerTokenSecret: read('bearerTokenSecret'),
     snapshotBucket: read('snapshotBucket'),
     snapshotKey: read('snapshotKey'),
+    metaLabels: read('metaLabels'),
+    dockerLabels: read('dockerLabels'),
+    dockerLabelPort: read('dockerLabelPort'),
+    dockerLabelPath: read('dockerLabelPath'),
+    dockerLabelScheme: read('dockerLabelScheme'),
+    dockerLabelJob: read('dockerLabelJob'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

@@ -47,6 +47,12 @@ describe('loadConfig defaults', () => {
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
       mode: 'clusters',
+      metaLabels: 'full',
+      dockerLabels: 'none',
+      dockerLabelPort: undefined,
+      dockerLabelPath: undefined,
+      dockerLabelScheme: undefined,
+      dockerLabelJob: undefined,
     } satisfies DiscoveryConfig);
   });
 
@@ -139,6 +145,12 @@ describe('loadConfig parsing', () => {
       StaleIfErrorSeconds: '0',
       AwsMaxConcurrency: '64',
       BearerTokenSecret: ' ssm:/prometheus/token ',
+      MetaLabels: ' Compact ',
+      DockerLabels: 'ECS-Observer',
+      DockerLabelPort: 'com.example.port',
+      DockerLabelPath: ' METRICS_PATH ',
+      DockerLabelScheme: 'METRICS_SCHEME',
+      DockerLabelJob: 'job',
     });
 
     // Act
@@ -177,6 +189,12 @@ describe('loadConfig parsing', () => {
       snapshotBucket: undefined,
       snapshotKey: 'prometheus-targets.json',
       mode: 'both',
+      metaLabels: 'compact',
+      dockerLabels: 'ecs-observer',
+      dockerLabelPort: 'com.example.port',
+      dockerLabelPath: 'METRICS_PATH',
+      dockerLabelScheme: 'METRICS_SCHEME',
+      dockerLabelJob: 'job',
     } satisfies DiscoveryConfig);
   });
 
