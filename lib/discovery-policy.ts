@@ -52,7 +52,11 @@ const allow = (sid: string, actions: string[], resources: string[], conditions?:
  * services of the namespaces may run in any cluster, so the same actions on every cluster of this
  * account and region.
  */
-export const ecsStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => {
+export const ecsStatements = (
+  stack: Stack,
+  clusters: readonly string[],
+  readsTaskDefinitions = false,
+): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster));
   const any = (resource: string) =>
     stack.formatArn({
@@ -92,6 +96,12 @@ export const ecsStatements = (stack: Stack, clusters: readonly string[]): Policy
     // ListServicesByNamespace has no resource type. Its only condition key, ecs:namespace, takes a
     // namespace ARN, which is unknown at synth when namespaces are given by name or are inferred.
     allow('EcsListServicesByNamespace', ['ecs:ListServicesByNamespace'], ['*']),
+    // DescribeTaskDefinition (only with DockerLabels): task definitions belong to no cluster, and the
+    // action lists no resource type to scope by, so "*". Granted only when asked for, because a task
+    // definition also holds the containers' environment values.
+    ...(readsTaskDefinitions
+      ? [allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*'])]
+      : []),
   ];
 };
 
@@ -138,8 +148,12 @@ export const cloudMapStatements = (stack: Stack): PolicyStatement[] => {
  * Every ECS and Cloud Map read a complete discovery makes: the role that runs discovery (the
  * serving function in embedded mode, the refresher in snapshot mode) gets exactly these.
  */
-export const discoveryReadStatements = (stack: Stack, clusters: readonly string[]): PolicyStatement[] => [
-  ...ecsStatements(stack, clusters),
+export const discoveryReadStatements = (
+  stack: Stack,
+  clusters: readonly string[],
+  readsTaskDefinitions = false,
+): PolicyStatement[] => [
+  ...ecsStatements(stack, clusters, readsTaskDefinitions),
   ...cloudMapStatements(stack),
 ];
 
@@ -204,6 +218,8 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ListServices has no resource type and ListTasks only container-instance; the ecs:cluster condition scopes them.',
   EcsListServicesByNamespace:
     'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
+  EcsDescribeTaskDefinition:
+    'No resource type and no cluster condition; asked for by DockerLabels (task definitions of the discovered tasks).',
   CloudMapList:
     'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see cloudMapStatements).',
   CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',

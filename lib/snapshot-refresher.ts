@@ -101,6 +101,11 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
   readonly vpcSubnets?: SubnetSelection;
   /** @default - a new security group allowing all outbound traffic */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Grant `ecs:DescribeTaskDefinition` (the discovery's `DockerLabels` is not `none`).
+   * @default false
+   */
+  readonly readsTaskDefinitions?: boolean;
 };
 
 /**
@@ -221,7 +226,7 @@ export class SnapshotRefresher extends Construct {
         'ECS / Cloud Map Prometheus service discovery refresher: read-only discovery calls, the snapshot, its queue and logs',
     });
     const statements = [
-      ...discoveryReadStatements(stack, props.ecsClusters),
+      ...discoveryReadStatements(stack, props.ecsClusters, props.readsTaskDefinitions ?? false),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];

@@ -4,7 +4,7 @@
  * be read here, with a strategy of their own in the planner.
  */
 import { describeTasks, listTaskArns, type ServiceRecord, type TaskRecord } from '../aws/ecs.ts';
-import type { Cluster, EcsService } from '../model/inventory.ts';
+import type { Cluster, EcsService, Tag } from '../model/inventory.ts';
 import { byString, type CollectDeps } from './collect-deps.ts';
 import { planTaskListing, TaskListing } from './task-listing-plan.ts';
 
@@ -15,6 +15,8 @@ export type ClusterPlan = {
   /** Running + pending tasks of the cluster; `Infinity` when it was not described. */
   readonly taskCount: number;
   readonly services: readonly ServiceRecord[];
+  /** Cluster tags when the cluster was described (not in namespaces mode). */
+  readonly tags?: readonly Tag[];
 };
 
 /**
@@ -64,6 +66,11 @@ export const readClusters = (deps: CollectDeps, clusters: readonly ClusterPlan[]
               .map(({ group: _group, ...task }) => task),
           }),
         );
-      return { arn: cluster.arn, name: cluster.name, services };
+      return {
+        arn: cluster.arn,
+        name: cluster.name,
+        services,
+        ...(cluster.tags ? { tags: cluster.tags } : {}),
+      };
     }),
   );

@@ -3,7 +3,7 @@
  * → http_sd target groups. No SDK types, no logging, no clock, no IO.
  */
 import { compileGlobs } from '../config/globs.ts';
-import type { DiscoveryConfig } from '../config/types.ts';
+import { type DiscoveryConfig, MetaLabels } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
 import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
 import type {
@@ -14,9 +14,11 @@ import type {
   Namespace,
   Tag,
   Task,
+  TaskDefinition,
 } from '../model/inventory.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import { JOB_LABEL, MAX_LABEL_VALUE_BYTES, MetaLabel, RESERVED_LABEL_PREFIX, SystemLabel } from './labels.ts';
+import { prometheusMetaLabels } from './meta-labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
@@ -167,6 +169,8 @@ const systemLabels = (
 
 type Context = {
   readonly config: DiscoveryConfig;
+  /** The snapshot's task definitions by ARN (empty unless `DockerLabels` asked for them). */
+  readonly taskDefinitions: ReadonlyMap<string, TaskDefinition>;
   readonly filters: TagFilters;
   readonly extras: readonly Label[];
   readonly report: Report;
@@ -247,7 +251,13 @@ const taskTargets = (
   }
   const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
   if (groups.length === 0) return { groups: [], skip };
-  const withSystem = addLabels(labels, systemLabels(cluster, service, task, address, enrichment));
+  const taskDefinition = context.taskDefinitions.get(task.taskDefinitionArn);
+  const withSystem = addLabels(labels, [
+    ...systemLabels(cluster, service, task, address, enrichment),
+    ...(context.config.metaLabels === MetaLabels.Full
+      ? prometheusMetaLabels({ cluster, service, task, address, taskDefinition, cloudMap: enrichment })
+      : []),
+  ]);
   const final = removeTemporaryLabels(
     applyRelabelConfigurations(withSystem, context.config.relabelConfigurations),
   );
@@ -262,6 +272,9 @@ const taskTargets = (
 export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfig): BuildResult => {
   const context: Context = {
     config,
+    taskDefinitions: new Map(
+      (snapshot.taskDefinitions ?? []).map((definition) => [definition.arn, definition]),
+    ),
     filters: {
       task: compileGlobs(config.ecsTaskTags),
       service: compileGlobs(config.ecsServiceTags),

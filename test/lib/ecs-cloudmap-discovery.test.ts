@@ -569,7 +569,7 @@ describe('the IAM actions and the discovery core', () => {
     const stack = new Stack(app, 'Actions', { env: ENV });
 
     // Act
-    const granted = [...ecsStatements(stack, ['prod']), ...cloudMapStatements(stack)].flatMap(
+    const granted = [...ecsStatements(stack, ['prod'], true), ...cloudMapStatements(stack)].flatMap(
       (statement) => statement.actions,
     );
 
