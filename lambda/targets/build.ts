@@ -22,6 +22,7 @@ import { prometheusMetaLabels } from './meta-labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
+import { extractScrapeSettings, type RawSettings, validateScrapeSettings } from './scrape-settings.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 /** Something the operator should see (logged as a warning by the door): constant message, data. */
@@ -226,6 +227,28 @@ const distinctGroups = (
   });
 };
 
+/** The group with its validated settings; each invalid one is counted, and warned about once per tag and value. */
+const withSettings = (
+  group: ScrapeGroup,
+  raw: RawSettings | undefined,
+  place: Place,
+  report: Report,
+): ScrapeGroup => {
+  if (raw === undefined) return group;
+  const { settings, problems } = validateScrapeSettings(raw);
+  for (const problem of problems) {
+    report.dropped[DroppedLabelReason.InvalidScrapeSetting] += 1;
+    const id = `setting ${problem.source} ${problem.value}`;
+    if (report.reported.has(id)) continue;
+    report.reported.add(id);
+    report.warnings.push({
+      message: 'Scrape setting left out: its value is invalid',
+      data: { ...place, ...problem, reason: DroppedLabelReason.InvalidScrapeSetting },
+    });
+  }
+  return { ...group, settings };
+};
+
 type TaskOutcome = { readonly groups: readonly TargetGroup[]; readonly skip?: SkipReason };
 
 const taskTargets = (
@@ -241,8 +264,14 @@ const taskTargets = (
   if (address === '') return { groups: [], skip: SkipReason.NoAddress };
   const { report } = context;
   const merged = sourceLabels(task, service, enrichment, context.extras, context.filters, report);
-  const { groups, labels, badPorts } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
+  const prefix = context.config.metricsPathPortTagPrefix;
   const place: Place = { cluster: cluster.name, service: service.name, task: task.arn };
+  const extracted = extractScrapeGroups(merged, prefix);
+  const { badPorts } = extracted;
+  const { settings, labels } = extractScrapeSettings(extracted.labels, prefix);
+  const groups = extracted.groups.map((group) =>
+    withSettings(group, settings.get(group.key.toLowerCase()), place, report),
+  );
   for (const bad of badPorts) {
     report.warnings.push({
       message: 'Scrape group left out: its port is not a decimal 1..65535',
@@ -284,7 +313,11 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     extras: extraLabels(config),
     report: {
       warnings: [],
-      dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
+      dropped: {
+        [DroppedLabelReason.ReservedName]: 0,
+        [DroppedLabelReason.OversizedValue]: 0,
+        [DroppedLabelReason.InvalidScrapeSetting]: 0,
+      },
       reported: new Set(),
     },
   };

@@ -99,7 +99,7 @@ export const discoveryResult = (
   body,
   targetCount: 1,
   skipped: { not_running: 2, no_address: 1, no_port: 3, bad_port: 4 },
-  droppedLabels: { reserved_name: 6, oversized_value: 1 },
+  droppedLabels: { reserved_name: 6, oversized_value: 1, invalid_scrape_setting: 2 },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
   awsCallOutcomes: {
     'ecs:ListServices': { success: 1 },
