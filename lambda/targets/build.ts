@@ -16,6 +16,7 @@ import type {
   Task,
   TaskDefinition,
 } from '../model/inventory.ts';
+import { type DockerLabelNames, dockerLabelGroups, dockerLabelNames } from './docker-labels.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import { JOB_LABEL, MAX_LABEL_VALUE_BYTES, MetaLabel, RESERVED_LABEL_PREFIX, SystemLabel } from './labels.ts';
 import { prometheusMetaLabels } from './meta-labels.ts';
@@ -172,6 +173,8 @@ type Context = {
   readonly config: DiscoveryConfig;
   /** The snapshot's task definitions by ARN (empty unless `DockerLabels` asked for them). */
   readonly taskDefinitions: ReadonlyMap<string, TaskDefinition>;
+  /** The docker label names of `DockerLabels`; `undefined` when it is `none`. */
+  readonly dockerLabelNames: DockerLabelNames | undefined;
   readonly filters: TagFilters;
   readonly extras: readonly Label[];
   readonly report: Report;
@@ -269,18 +272,33 @@ const taskTargets = (
   const extracted = extractScrapeGroups(merged, prefix);
   const { badPorts } = extracted;
   const { settings, labels } = extractScrapeSettings(extracted.labels, prefix);
-  const groups = extracted.groups.map((group) =>
-    withSettings(group, settings.get(group.key.toLowerCase()), place, report),
-  );
-  for (const bad of badPorts) {
+  const taskDefinition = context.taskDefinitions.get(task.taskDefinitionArn);
+  const docker = dockerLabelGroups(taskDefinition, context.dockerLabelNames);
+  const groups = [
+    ...extracted.groups.map((group) =>
+      withSettings(group, settings.get(group.key.toLowerCase()), place, report),
+    ),
+    ...docker.groups.map(({ group, settings: raw }) => withSettings(group, raw, place, report)),
+  ];
+  for (const unmapped of docker.unmapped) {
+    report.warnings.push({
+      message: 'Docker-label target left out: its bridge host port is dynamic and unknown',
+      data: { ...place, ...unmapped },
+    });
+  }
+  for (const bad of [...badPorts, ...docker.badPorts]) {
     report.warnings.push({
       message: 'Scrape group left out: its port is not a decimal 1..65535',
       data: { ...place, tag: bad.tag, value: bad.value, reason: SkipReason.BadPort },
     });
   }
-  const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
+  const skip =
+    badPorts.length + docker.badPorts.length > 0
+      ? SkipReason.BadPort
+      : groups.length === 0
+        ? SkipReason.NoPort
+        : undefined;
   if (groups.length === 0) return { groups: [], skip };
-  const taskDefinition = context.taskDefinitions.get(task.taskDefinitionArn);
   const withSystem = addLabels(labels, [
     ...systemLabels(cluster, service, task, address, enrichment),
     ...(context.config.metaLabels === MetaLabels.Full
@@ -301,6 +319,7 @@ const taskTargets = (
 export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfig): BuildResult => {
   const context: Context = {
     config,
+    dockerLabelNames: dockerLabelNames(config),
     taskDefinitions: new Map(
       (snapshot.taskDefinitions ?? []).map((definition) => [definition.arn, definition]),
     ),
