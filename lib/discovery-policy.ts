@@ -59,6 +59,7 @@ export const ecsStatements = (
   stack: Stack,
   clusters: readonly string[],
   ec2HostAddresses = true,
+  readsTaskDefinitions = false,
 ): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster));
   const any = (resource: string) =>
@@ -111,6 +112,12 @@ export const ecsStatements = (
           allow('Ec2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
         ]
       : []),
+    // DescribeTaskDefinition (only with DockerLabels): task definitions belong to no cluster, and the
+    // action lists no resource type to scope by, so "*". Granted only when asked for, because a task
+    // definition also holds the containers' environment values.
+    ...(readsTaskDefinitions
+      ? [allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*'])]
+      : []),
   ];
 };
 
@@ -161,7 +168,11 @@ export const discoveryReadStatements = (
   stack: Stack,
   clusters: readonly string[],
   ec2HostAddresses = true,
-): PolicyStatement[] => [...ecsStatements(stack, clusters, ec2HostAddresses), ...cloudMapStatements(stack)];
+  readsTaskDefinitions = false,
+): PolicyStatement[] => [
+  ...ecsStatements(stack, clusters, ec2HostAddresses, readsTaskDefinitions),
+  ...cloudMapStatements(stack),
+];
 
 /** Read of the bearer-token secret, and nothing else (DescribeSecret is not called). */
 export const tokenSecretStatement = (secretArn: string): PolicyStatement =>
@@ -224,6 +235,8 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ListServices has no resource type and ListTasks only container-instance; the ecs:cluster condition scopes them.',
   EcsListServicesByNamespace:
     'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
+  EcsDescribeTaskDefinition:
+    'No resource type and no cluster condition; asked for by DockerLabels (task definitions of the discovered tasks).',
   CloudMapList:
     'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see cloudMapStatements).',
   CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',

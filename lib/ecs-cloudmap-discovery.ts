@@ -319,12 +319,20 @@ export class EcsCloudMapDiscovery extends Construct {
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
         securityGroups: props.securityGroups,
+        readsTaskDefinitions: config.dockerLabels !== 'none',
       });
       // Snapshot mode: the serving role reads the snapshot object and calls neither ECS nor Cloud Map.
       this.refresher.grantReadSnapshot(this.role);
     }
     const statements = [
-      ...(this.refresher ? [] : discoveryReadStatements(stack, config.ecsClusters, config.ec2HostAddresses)),
+      ...(this.refresher
+        ? []
+        : discoveryReadStatements(
+            stack,
+            config.ecsClusters,
+            config.ec2HostAddresses,
+            config.dockerLabels !== 'none',
+          )),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];
     for (const statement of statements) {

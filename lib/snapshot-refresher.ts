@@ -107,6 +107,11 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
   readonly vpcSubnets?: SubnetSelection;
   /** @default - a new security group allowing all outbound traffic */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Grant `ecs:DescribeTaskDefinition` (the discovery's `DockerLabels` is not `none`).
+   * @default false
+   */
+  readonly readsTaskDefinitions?: boolean;
 };
 
 /**
@@ -227,7 +232,12 @@ export class SnapshotRefresher extends Construct {
         'ECS / Cloud Map Prometheus service discovery refresher: read-only discovery calls, the snapshot, its queue and logs',
     });
     const statements = [
-      ...discoveryReadStatements(stack, props.ecsClusters, props.ec2HostAddresses ?? true),
+      ...discoveryReadStatements(
+        stack,
+        props.ecsClusters,
+        props.ec2HostAddresses ?? true,
+        props.readsTaskDefinitions ?? false,
+      ),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),
     ];

@@ -93,6 +93,12 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     ecsIncludeStandaloneTasks: read('ecsIncludeStandaloneTasks'),
     cloudMapInstanceTargets: read('cloudMapInstanceTargets'),
     cloudMapHealthyOnly: read('cloudMapHealthyOnly'),
+    metaLabels: read('metaLabels'),
+    dockerLabels: read('dockerLabels'),
+    dockerLabelPort: read('dockerLabelPort'),
+    dockerLabelPath: read('dockerLabelPath'),
+    dockerLabelScheme: read('dockerLabelScheme'),
+    dockerLabelJob: read('dockerLabelJob'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

@@ -17,13 +17,14 @@ import { type CollectDeps, started, unique } from './collect-deps.ts';
 import { readClusterServices, readConfiguredClusters } from './ecs-services.ts';
 import { readCluster, readClusterInParts } from './ecs-tasks.ts';
 import { keepRegistered, readRegisteredServices } from './services-from-namespaces.ts';
+import { withTaskDefinitions } from './task-definitions.ts';
 
 export type { CollectDeps } from './collect-deps.ts';
 
 /** Reads one complete snapshot for `deps.config.mode`. Rejects on any AWS error. */
 export const collectInventory = async (deps: CollectDeps): Promise<InventorySnapshot> => {
   try {
-    return await collectByMode(deps);
+    return await withTaskDefinitions(deps, await collectByMode(deps));
   } catch (error) {
     // A failed refresh may be caused by a deleted or renamed resource: re-read everything next time.
     deps.cache.clear();

@@ -33,6 +33,12 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__BearerTokenSecret', ''],
       ['DiscoveryOptions__SnapshotBucket', ''],
       ['DiscoveryOptions__SnapshotKey', 'prometheus-targets.json'],
+      ['DiscoveryOptions__MetaLabels', 'full'],
+      ['DiscoveryOptions__DockerLabels', 'none'],
+      ['DiscoveryOptions__DockerLabelPort', ''],
+      ['DiscoveryOptions__DockerLabelPath', ''],
+      ['DiscoveryOptions__DockerLabelScheme', ''],
+      ['DiscoveryOptions__DockerLabelJob', ''],
     ]);
   });
 
@@ -55,7 +61,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 25);
+    expect(lines).toHaveLength(2 + 31);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

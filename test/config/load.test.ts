@@ -52,6 +52,12 @@ describe('loadConfig defaults', () => {
       cloudMapInstanceTargets: false,
       cloudMapHealthyOnly: false,
       mode: 'clusters',
+      metaLabels: 'full',
+      dockerLabels: 'none',
+      dockerLabelPort: undefined,
+      dockerLabelPath: undefined,
+      dockerLabelScheme: undefined,
+      dockerLabelJob: undefined,
     } satisfies DiscoveryConfig);
   });
 
@@ -144,6 +150,12 @@ describe('loadConfig parsing', () => {
       StaleIfErrorSeconds: '0',
       AwsMaxConcurrency: '64',
       BearerTokenSecret: ' ssm:/prometheus/token ',
+      MetaLabels: ' Compact ',
+      DockerLabels: 'ECS-Observer',
+      DockerLabelPort: 'com.example.port',
+      DockerLabelPath: ' METRICS_PATH ',
+      DockerLabelScheme: 'METRICS_SCHEME',
+      DockerLabelJob: 'job',
     });
 
     // Act
@@ -187,6 +199,12 @@ describe('loadConfig parsing', () => {
       cloudMapInstanceTargets: false,
       cloudMapHealthyOnly: false,
       mode: 'both',
+      metaLabels: 'compact',
+      dockerLabels: 'ecs-observer',
+      dockerLabelPort: 'com.example.port',
+      dockerLabelPath: 'METRICS_PATH',
+      dockerLabelScheme: 'METRICS_SCHEME',
+      dockerLabelJob: 'job',
     } satisfies DiscoveryConfig);
   });
 

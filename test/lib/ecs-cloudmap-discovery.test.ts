@@ -605,8 +605,8 @@ describe('the IAM actions and the discovery core', () => {
     const app = new App();
     const stack = new Stack(app, 'Actions', { env: ENV });
 
-    // Act
-    const granted = [...ecsStatements(stack, ['prod']), ...cloudMapStatements(stack)].flatMap(
+    // Act: every optional grant on (EC2 hosts, DockerLabels' task definitions).
+    const granted = [...ecsStatements(stack, ['prod'], true, true), ...cloudMapStatements(stack)].flatMap(
       (statement) => statement.actions,
     );
 

@@ -34,5 +34,11 @@ export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryC
   snapshotBucket: undefined,
   snapshotKey: 'prometheus-targets.json',
   mode: DiscoveryMode.Clusters,
+  metaLabels: 'full',
+  dockerLabels: 'none',
+  dockerLabelPort: undefined,
+  dockerLabelPath: undefined,
+  dockerLabelScheme: undefined,
+  dockerLabelJob: undefined,
   ...overrides,
 });
