@@ -62,6 +62,8 @@ export type ReadScope = {
   readonly region?: string;
   /** `Ec2HostAddresses`: include ecs:DescribeContainerInstances and ec2:DescribeInstances. @default true */
   readonly ec2HostAddresses?: boolean;
+  /** `DockerLabels` is not `none`: include ecs:DescribeTaskDefinition. @default false */
+  readonly readsTaskDefinitions?: boolean;
 };
 
 /**
@@ -72,7 +74,7 @@ export type ReadScope = {
 export const ecsStatements = (
   stack: Stack,
   clusters: readonly string[],
-  { region, ec2HostAddresses = true }: ReadScope = {},
+  { region, ec2HostAddresses = true, readsTaskDefinitions = false }: ReadScope = {},
 ): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster, region));
   const any = (resource: string) =>
@@ -125,6 +127,12 @@ export const ecsStatements = (
           // EC2 DescribeInstances supports no resource-level permissions: Resource must be "*".
           allow('Ec2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
         ]
+      : []),
+    // DescribeTaskDefinition (only with DockerLabels): task definitions belong to no cluster, and the
+    // action lists no resource type to scope by, so "*". Granted only when asked for, because a task
+    // definition also holds the containers' environment values.
+    ...(readsTaskDefinitions
+      ? [allow('EcsDescribeTaskDefinition', ['ecs:DescribeTaskDefinition'], ['*'])]
       : []),
   ];
 };
@@ -251,6 +259,8 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
     'ListServices has no resource type and ListTasks only container-instance; the ecs:cluster condition scopes them.',
   EcsListServicesByNamespace:
     'No resource type; ecs:namespace needs namespace ARNs, unknown at synth (names, inferred namespaces).',
+  EcsDescribeTaskDefinition:
+    'No resource type and no cluster condition; asked for by DockerLabels (task definitions of the discovered tasks).',
   CloudMapList:
     'ListNamespaces, ListServices and ListTagsForResource support no resource-level permissions; DiscoverInstances did not either (see cloudMapStatements).',
   CloudMapServiceReads: 'Cloud Map services are found at run time; scoped to this account and region.',

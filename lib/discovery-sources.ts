@@ -58,7 +58,7 @@ export const sourcesEnvironment = (props: DiscoverySourcesProps): Record<string,
 /** What the grants are built from: the handler's checked config (`loadConfig` parsed the options). */
 export type DiscoverySources = Pick<
   DiscoveryConfig,
-  'ecsClusters' | 'assumeRoleArns' | 'regions' | 'includeOwnAccount' | 'ec2HostAddresses'
+  'ecsClusters' | 'assumeRoleArns' | 'regions' | 'includeOwnAccount' | 'ec2HostAddresses' | 'dockerLabels'
 >;
 
 /** An exact role ARN: a wildcard would widen sts:AssumeRole (or a trust policy) to roles nobody named. */
@@ -104,11 +104,14 @@ export const regionalReadStatements = (
   clusters: readonly string[],
   regions: readonly string[],
   ec2HostAddresses = true,
+  readsTaskDefinitions = false,
 ): PolicyStatement[] =>
   regions.length === 0
-    ? discoveryReadStatements(stack, clusters, { ec2HostAddresses })
+    ? discoveryReadStatements(stack, clusters, { ec2HostAddresses, readsTaskDefinitions })
     : mergeBySid(
-        regions.flatMap((region) => discoveryReadStatements(stack, clusters, { region, ec2HostAddresses })),
+        regions.flatMap((region) =>
+          discoveryReadStatements(stack, clusters, { region, ec2HostAddresses, readsTaskDefinitions }),
+        ),
       );
 
 /**
@@ -117,7 +120,13 @@ export const regionalReadStatements = (
  */
 export const sourceStatements = (stack: Stack, config: DiscoverySources): PolicyStatement[] => [
   ...(config.includeOwnAccount
-    ? regionalReadStatements(stack, config.ecsClusters, config.regions, config.ec2HostAddresses)
+    ? regionalReadStatements(
+        stack,
+        config.ecsClusters,
+        config.regions,
+        config.ec2HostAddresses,
+        config.dockerLabels !== 'none',
+      )
     : []),
   ...(config.assumeRoleArns.length > 0 ? [assumeRoleStatement(config.assumeRoleArns)] : []),
 ];

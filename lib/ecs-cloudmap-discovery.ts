@@ -394,6 +394,7 @@ export class EcsCloudMapDiscovery extends Construct {
         vpc: props.vpc,
         vpcSubnets: props.vpcSubnets,
         securityGroups: props.securityGroups,
+        readsTaskDefinitions: config.dockerLabels !== 'none',
       });
       // Snapshot mode: the serving role reads the snapshot object and calls neither ECS nor Cloud Map.
       this.refresher.grantReadSnapshot(this.role);

@@ -113,6 +113,11 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
   readonly vpcSubnets?: SubnetSelection;
   /** @default - a new security group allowing all outbound traffic */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * Grant `ecs:DescribeTaskDefinition` (the discovery's `DockerLabels` is not `none`).
+   * @default false
+   */
+  readonly readsTaskDefinitions?: boolean;
 };
 
 /**
@@ -236,6 +241,7 @@ export class SnapshotRefresher extends Construct {
       ...(props.discoveryStatements ??
         discoveryReadStatements(stack, props.ecsClusters, {
           ec2HostAddresses: props.ec2HostAddresses ?? true,
+          readsTaskDefinitions: props.readsTaskDefinitions ?? false,
         })),
       ...snapshotWriteStatements(this.bucket.bucketArn, this.bucket.arnForObjects(this.snapshotKey)),
       ...(props.vpc ? [vpcNetworkInterfacesStatement()] : []),

@@ -10,6 +10,8 @@ import {
   type DescribeContainerInstancesCommandOutput,
   DescribeServicesCommand,
   type DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommand,
+  type DescribeTaskDefinitionCommandOutput,
   DescribeTasksCommand,
   type DescribeTasksCommandOutput,
   type Failure,
@@ -23,7 +25,7 @@ import {
   type Service as SdkService,
   type Task as SdkTask,
 } from '@aws-sdk/client-ecs';
-import type { EcsService, PortBinding, Tag, Task } from '../model/inventory.ts';
+import type { EcsService, PortBinding, Tag, Task, TaskDefinition } from '../model/inventory.ts';
 import type { CallContext, Sender } from './call-context.ts';
 import {
   chunk,
@@ -40,6 +42,8 @@ export type ClusterRecord = {
   readonly name: string;
   /** Running + pending tasks, used to choose between cluster-wide and per-service task listing. */
   readonly taskCount: number;
+  /** Cluster tags, for `__meta_ecs_tag_cluster_<key>`. */
+  readonly tags: readonly Tag[];
 };
 
 /** An ECS service as described, before its tasks are read. */
@@ -58,7 +62,6 @@ export type TaskRecord = Task & {
   readonly group: string | undefined;
   readonly startedBy?: string;
   readonly containerInstanceArn?: string;
-  readonly launchType?: string;
 };
 
 /** A container instance as described: the EC2 instance it runs on (absent on ECS Anywhere). */
@@ -105,7 +108,7 @@ export const describeClusters = async (
     'ecs:DescribeClusters',
     clusters,
     DESCRIBE_CLUSTERS_BATCH,
-    (batch) => new DescribeClustersCommand({ clusters: batch }),
+    (batch) => new DescribeClustersCommand({ clusters: batch, include: ['TAGS'] }),
     (page: DescribeClustersCommandOutput) => page.clusters,
   );
   return described.filter((c) => c.status !== 'INACTIVE').map(toClusterRecord);
@@ -115,6 +118,7 @@ const toClusterRecord = (c: SdkCluster): ClusterRecord => ({
   arn: c.clusterArn ?? '',
   name: c.clusterName ?? '',
   taskCount: (c.runningTasksCount ?? Number.POSITIVE_INFINITY) + (c.pendingTasksCount ?? 0),
+  tags: toTags(c.tags),
 });
 
 export const listServiceArns = (ctx: CallContext, ecs: Sender, clusterArn: string): Promise<string[]> =>
@@ -178,6 +182,7 @@ const toServiceRecord = (s: SdkService): ServiceRecord => {
     // Absent counts are unknown, not zero: list the tasks then.
     taskCount: (s.runningCount ?? Number.POSITIVE_INFINITY) + (s.pendingCount ?? 0),
     serviceConnectNamespace: serviceConnect?.enabled ? serviceConnect.namespace : undefined,
+    ...(s.status === undefined ? {} : { status: s.status }),
   };
 };
 
@@ -295,6 +300,60 @@ const toTaskRecord = (t: SdkTask): TaskRecord => {
     ...(networkMode === undefined ? {} : { networkMode }),
     ...(bindings.length === 0 ? {} : { portBindings: bindings }),
     ...(t.containerInstanceArn === undefined ? {} : { containerInstanceArn: t.containerInstanceArn }),
-    ...(t.launchType === undefined ? {} : { launchType: t.launchType }),
+    // launchType (issue 14's EXTERNAL test and the `MetaLabels=full` label) comes with the facts.
+    ...taskFacts(t),
+  };
+};
+
+/** The facts Prometheus' `aws_sd_configs` role `ecs` labels a task with, where the task has them. */
+const taskFacts = (t: SdkTask): Partial<Task> => {
+  const eni = (t.attachments ?? []).find((a) => a.type === 'ElasticNetworkInterface');
+  const facts = {
+    availabilityZone: t.availabilityZone,
+    launchType: t.launchType,
+    healthStatus: t.healthStatus,
+    platformFamily: t.platformFamily,
+    platformVersion: t.platformVersion,
+    subnetId: eni?.details?.find((d) => d.name === 'subnetId')?.value,
+  };
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined && value !== ''));
+};
+
+const byKey = (a: Tag, b: Tag): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Describes one task-definition revision (the API takes one per call): its network mode and, per
+ * container, the docker labels (ordered by key: a JSON object has no meaningful order) and port mappings.
+ */
+export const describeTaskDefinition = async (
+  ctx: CallContext,
+  ecs: Sender,
+  arn: string,
+): Promise<TaskDefinition> => {
+  const page = await ctx.call<DescribeTaskDefinitionCommandOutput>(
+    'ecs:DescribeTaskDefinition',
+    ecs,
+    new DescribeTaskDefinitionCommand({ taskDefinition: arn }),
+  );
+  const definition = page.taskDefinition;
+  return {
+    arn,
+    ...(definition?.networkMode === undefined ? {} : { networkMode: definition.networkMode }),
+    containers: (definition?.containerDefinitions ?? []).map((container) => ({
+      name: container.name ?? '',
+      dockerLabels: Object.entries(container.dockerLabels ?? {})
+        .map(([key, value]) => ({ key, value }))
+        .sort(byKey),
+      portMappings: (container.portMappings ?? []).flatMap((mapping) =>
+        mapping.containerPort === undefined
+          ? []
+          : [
+              {
+                containerPort: mapping.containerPort,
+                ...(mapping.hostPort ? { hostPort: mapping.hostPort } : {}),
+              },
+            ],
+      ),
+    })),
   };
 };

@@ -98,6 +98,12 @@ export const loadConfig = (env: Environment = process.env): DiscoveryConfig => {
     includeOwnAccount: read('includeOwnAccount'),
     assumeRoleExternalId: read('assumeRoleExternalId'),
     regions: read('regions'),
+    metaLabels: read('metaLabels'),
+    dockerLabels: read('dockerLabels'),
+    dockerLabelPort: read('dockerLabelPort'),
+    dockerLabelPath: read('dockerLabelPath'),
+    dockerLabelScheme: read('dockerLabelScheme'),
+    dockerLabelJob: read('dockerLabelJob'),
   };
 
   // docs/decisions.md "Validation", on the parsed lists: `EcsClusters=";"` names nothing.

@@ -5,8 +5,15 @@
  * Cross-option rules (a cluster or a namespace, one token source, the prefix appended to the tag
  * filters, the mode) live in `load.ts`.
  */
+import { isPrometheusDuration } from './durations.ts';
 import { parseKeyValue, parseList, unique } from './lists.ts';
-import { type DiscoveryConfig, IpAddressFamily, type KeyValue } from './types.ts';
+import {
+  type DiscoveryConfig,
+  DockerLabelConvention,
+  IpAddressFamily,
+  type KeyValue,
+  MetaLabels,
+} from './types.ts';
 
 /** Every variable name is `DiscoveryOptions__` + the option name (the .NET original's env form). */
 export const ENV_PREFIX = 'DiscoveryOptions__';
@@ -76,12 +83,7 @@ const selectors = (raw: string): ParseResult<readonly KeyValue[]> => {
   return entryVerdict(reasons, entries.map(parseKeyValue));
 };
 
-// Prometheus' duration grammar (model.ParseDuration): units largest first, each at most once.
-const PROMETHEUS_DURATION =
-  /^(?:[0-9]+y)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?(?:[0-9]+ms)?$/;
-// `0` is the one unit-less duration the grammar accepts.
-const isDuration = (value: string): boolean =>
-  value === '0' || (value !== '' && PROMETHEUS_DURATION.test(value));
+const isDuration = isPrometheusDuration;
 
 /**
  * The `__*` labels Prometheus reads from a target to shape its scrape, with the values it accepts.
@@ -207,6 +209,39 @@ const family = (raw: string): ParseResult<IpAddressFamily> => {
   // FAMILIES holds exactly the IpAddressFamily values, so the membership test proves the type.
   return FAMILIES.includes(value) ? ok(value as IpAddressFamily) : fail('expected ipv4, ipv6 or dual');
 };
+
+/** One of a fixed set of words, compared case-insensitively. */
+const oneOf =
+  <T extends string>(choices: readonly T[]) =>
+  (raw: string): ParseResult<T> => {
+    const text = raw.trim().toLowerCase();
+    const found = choices.find((choice) => choice === text);
+    return found === undefined ? fail(`expected one of ${choices.join(', ')}`) : ok(found);
+  };
+
+// Docker label keys are free text in ECS, but a name with spaces or `=` is almost surely a typo; the
+// characters below cover every convention's names and the common `com.example.port` style.
+const DOCKER_LABEL_PATTERN = /^[A-Za-z0-9_.\-/]{1,255}$/;
+
+const dockerLabelName = (raw: string): ParseResult<string | undefined> => {
+  const text = raw.trim();
+  return DOCKER_LABEL_PATTERN.test(text)
+    ? ok(text)
+    : fail(
+        'expected a docker label name of letters, digits, "_", ".", "-" or "/" (e.g. PROMETHEUS_EXPORTER_PORT)',
+      );
+};
+
+const dockerLabelOption = (name: string, what: string, example: string): OptionSpec<string | undefined> => ({
+  name,
+  default: undefined,
+  defaultText: '',
+  example,
+  meaning: `Docker label giving the ${what} under \`DockerLabels\`; unset = the convention's name (see Labels).`,
+  blankIsUnset: true,
+  secret: false,
+  parse: dockerLabelName,
+});
 
 const tagFilterMeaning = (resource: string) =>
   `Globs (\`*\` any run, \`?\` one character; anchored, case-sensitive) selecting which ${resource} tag keys become labels; \`<MetricsPathPortTagPrefix>*\` is always added.`;
@@ -593,4 +628,34 @@ export const OPTIONS: OptionTable = {
     secret: false,
     parse: regions,
   },
+  // full: relabel rules written for Prometheus' own aws_sd_configs move over unchanged; the extra
+  // `__meta_*` labels are dropped by Prometheus after relabelling, so they cost body bytes, not series.
+  metaLabels: {
+    name: 'MetaLabels',
+    default: MetaLabels.Full,
+    defaultText: 'full',
+    example: 'compact',
+    meaning:
+      "`full`: also Prometheus' own `aws_sd_configs` role `ecs` metadata (`__meta_ecs_task_arn`, tag families, …) and Cloud Map ids; `compact`: the original's labels only.",
+    blankIsUnset: true,
+    secret: false,
+    parse: oneOf(Object.values(MetaLabels)),
+  },
+  // none: reading task definitions costs a call per revision, and fleets moving from the original
+  // are tagged, not labelled.
+  dockerLabels: {
+    name: 'DockerLabels',
+    default: DockerLabelConvention.None,
+    defaultText: 'none',
+    example: 'teralytics',
+    meaning:
+      'Task-definition docker labels that make targets besides tags: `none`, `teralytics` (`PROMETHEUS_EXPORTER_PORT`, …) or `ecs-observer` (`ECS_PROMETHEUS_EXPORTER_PORT`, …). Needs `ecs:DescribeTaskDefinition`.',
+    blankIsUnset: true,
+    secret: false,
+    parse: oneOf(Object.values(DockerLabelConvention)),
+  },
+  dockerLabelPort: dockerLabelOption('DockerLabelPort', 'container port', 'METRICS_PORT'),
+  dockerLabelPath: dockerLabelOption('DockerLabelPath', 'metrics path', 'METRICS_PATH'),
+  dockerLabelScheme: dockerLabelOption('DockerLabelScheme', 'scheme (http or https)', 'METRICS_SCHEME'),
+  dockerLabelJob: dockerLabelOption('DockerLabelJob', 'job', 'METRICS_JOB'),
 };

@@ -94,4 +94,28 @@ export type DiscoveryConfig = {
   readonly regions: readonly string[];
   /** Derived from which of `ecsClusters` / `cloudMapNamespaces` are non-empty. */
   readonly mode: DiscoveryMode;
+  /** `MetaLabels`: `full` adds Prometheus' own `aws_sd_configs` role `ecs` names; `compact` keeps the original's set. @default 'full' */
+  readonly metaLabels: MetaLabels;
+  /** `DockerLabels`: which task-definition docker-label convention makes targets, besides tags. @default 'none' */
+  readonly dockerLabels: DockerLabelConvention;
+  /** `DockerLabelPort`: docker label giving the container port; `undefined` = the convention's name. */
+  readonly dockerLabelPort: string | undefined;
+  /** `DockerLabelPath`: docker label giving the metrics path; `undefined` = the convention's name. */
+  readonly dockerLabelPath: string | undefined;
+  /** `DockerLabelScheme`: docker label giving the scheme; `undefined` = the convention's name. */
+  readonly dockerLabelScheme: string | undefined;
+  /** `DockerLabelJob`: docker label giving the job; `undefined` = the convention's name. */
+  readonly dockerLabelJob: string | undefined;
 };
+
+/** How many metadata labels a target carries (docs/decisions.md "Portable labels (issue 15)"). */
+export const MetaLabels = { Full: 'full', Compact: 'compact' } as const;
+export type MetaLabels = (typeof MetaLabels)[keyof typeof MetaLabels];
+
+/** Task-definition docker-label conventions (docs/decisions.md "Portable labels (issue 15)"). */
+export const DockerLabelConvention = {
+  None: 'none',
+  Teralytics: 'teralytics',
+  EcsObserver: 'ecs-observer',
+} as const;
+export type DockerLabelConvention = (typeof DockerLabelConvention)[keyof typeof DockerLabelConvention];

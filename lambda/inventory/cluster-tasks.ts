@@ -75,6 +75,6 @@ export const readClusterTasks = async (
 
 /** The snapshot's view of a task record: `group` and `startedBy` only for stand-alone tasks. */
 export const toSnapshotTask = (record: TaskRecord, standalone: boolean): Task => {
-  const { group, startedBy, containerInstanceArn: _instance, launchType: _launchType, ...task } = record;
+  const { group, startedBy, containerInstanceArn: _instance, ...task } = record;
   return standalone ? { ...task, group: group ?? '', startedBy: startedBy ?? '' } : task;
 };

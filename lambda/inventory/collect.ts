@@ -18,6 +18,7 @@ import { readClusterServices, readConfiguredClusters } from './ecs-services.ts';
 import { readCluster, readClusterInParts } from './ecs-tasks.ts';
 import { sortExcluded } from './excluded-services.ts';
 import { keepRegistered, readRegisteredServices } from './services-from-namespaces.ts';
+import { withTaskDefinitions } from './task-definitions.ts';
 
 export type { CollectDeps } from './collect-deps.ts';
 
@@ -25,7 +26,7 @@ export type { CollectDeps } from './collect-deps.ts';
 export const collectInventory = async (deps: CollectDeps): Promise<InventorySnapshot> => {
   const excluded: ExcludedService[] = [];
   try {
-    const snapshot = await collectByMode({ ...deps, excluded });
+    const snapshot = await withTaskDefinitions(deps, await collectByMode({ ...deps, excluded }));
     return excluded.length === 0 ? snapshot : { ...snapshot, excludedServices: sortExcluded(excluded) };
   } catch (error) {
     // A failed refresh may be caused by a deleted or renamed resource: re-read everything next time.

@@ -5,7 +5,7 @@
  */
 import { describeTasks, listTaskArns, type ServiceRecord, type TaskRecord } from '../aws/ecs.ts';
 import { DESCRIBE_TASKS_BATCH } from '../aws/limits.ts';
-import type { Cluster, EcsService } from '../model/inventory.ts';
+import type { Cluster, EcsService, Tag } from '../model/inventory.ts';
 import { type ClusterTasks, readClusterTasks, toSnapshotTask } from './cluster-tasks.ts';
 import { byString, type CollectDeps, started } from './collect-deps.ts';
 import { planTaskListing, TaskListing } from './task-listing-plan.ts';
@@ -17,6 +17,8 @@ export type ClusterPlan = {
   /** Running + pending tasks of the cluster; `Infinity` when it was not described. */
   readonly taskCount: number;
   readonly services: readonly ServiceRecord[];
+  /** Cluster tags when the cluster was described (not in namespaces mode). */
+  readonly tags?: readonly Tag[];
 };
 
 /**
@@ -83,7 +85,7 @@ const readTasksPerService = async (
 };
 
 const assembleCluster = (
-  cluster: { readonly arn: string; readonly name: string },
+  cluster: { readonly arn: string; readonly name: string; readonly tags?: readonly Tag[] },
   services: readonly ServiceRecord[],
   { byService: tasks, standalone }: ClusterTasks,
   includeStandalone: boolean,
@@ -101,6 +103,7 @@ const assembleCluster = (
             .map((task) => toSnapshotTask(task, false)),
         }),
       ),
+    ...(cluster.tags ? { tags: cluster.tags } : {}),
   };
   if (!includeStandalone) return assembled;
   const standaloneTasks = [...standalone]

@@ -95,6 +95,8 @@ export const collectSources = async ({ config, sources, cache }: SourcesInput): 
   const namespaces: InventorySnapshot['namespaces'][number][] = [];
   // Services left out by selectors or registration, kept for the explain view (per source, in order).
   const excludedServices: NonNullable<InventorySnapshot['excludedServices']>[number][] = [];
+  // Task definitions (DockerLabels), by ARN: an ARN names its account and Region, so sources never clash.
+  const taskDefinitions: NonNullable<InventorySnapshot['taskDefinitions']>[number][] = [];
   runs.forEach(({ source, ctx }, i) => {
     const result = settled[i]!;
     callsBySource[source.name] = { ...ctx.calls };
@@ -109,15 +111,19 @@ export const collectSources = async ({ config, sources, cache }: SourcesInput): 
       clusters.push(...result.value.clusters);
       namespaces.push(...result.value.namespaces);
       excludedServices.push(...(result.value.excludedServices ?? []));
+      taskDefinitions.push(...(result.value.taskDefinitions ?? []));
     }
   });
   return {
     snapshot:
       failure !== undefined
         ? { clusters: [], namespaces: [] }
-        : excludedServices.length === 0
-          ? { clusters, namespaces }
-          : { clusters, namespaces, excludedServices },
+        : {
+            clusters,
+            namespaces,
+            ...(excludedServices.length === 0 ? {} : { excludedServices }),
+            ...(taskDefinitions.length === 0 ? {} : { taskDefinitions }),
+          },
     failure,
     calls,
     outcomes,

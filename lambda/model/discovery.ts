@@ -34,6 +34,11 @@ export const DroppedLabelReason = {
   ReservedName: 'reserved_name',
   /** A label value over 16 KiB (UTF-8) after relabelling. */
   OversizedValue: 'oversized_value',
+  /**
+   * A `<prefix>SCHEME*` / `INTERVAL*` / `TIMEOUT*` / `JOB*` tag or docker label with an invalid value:
+   * that setting of that target is left out (docs/decisions.md "Portable labels (issue 15)").
+   */
+  InvalidScrapeSetting: 'invalid_scrape_setting',
 } as const;
 export type DroppedLabelReason = (typeof DroppedLabelReason)[keyof typeof DroppedLabelReason];
 

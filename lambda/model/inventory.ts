@@ -34,6 +34,18 @@ export type Task = {
   /** The task's `group` and `startedBy`, kept only for stand-alone tasks (no service). */
   readonly group?: string;
   readonly startedBy?: string;
+  /** `availabilityZone`, e.g. `eu-west-1a`. */
+  readonly availabilityZone?: string;
+  /** `launchType`: `FARGATE`, `EC2` or `EXTERNAL` (absent for capacity-provider tasks AWS leaves blank). */
+  readonly launchType?: string;
+  /** `healthStatus`: `HEALTHY`, `UNHEALTHY` or `UNKNOWN`. */
+  readonly healthStatus?: string;
+  /** `platformFamily` (Fargate), e.g. `Linux`. */
+  readonly platformFamily?: string;
+  /** `platformVersion` (Fargate), e.g. `1.4.0`. */
+  readonly platformVersion?: string;
+  /** The awsvpc ENI attachment's `subnetId`. */
+  readonly subnetId?: string;
 };
 
 /** One `networkBindings` entry: the container port a tag names and the host port ECS mapped it to. */
@@ -66,6 +78,8 @@ export type EcsService = {
   readonly serviceRegistryArns: readonly string[];
   /** Running tasks (desiredStatus RUNNING) listed for this service, in a stable order (by task ARN). */
   readonly tasks: readonly Task[];
+  /** `status`: `ACTIVE` or `DRAINING` (INACTIVE services are never read). */
+  readonly status?: string;
 };
 
 export type Cluster = {
@@ -75,6 +89,8 @@ export type Cluster = {
   readonly services: readonly EcsService[];
   /** Running tasks of no service (`EcsIncludeStandaloneTasks`), ordered by ARN; absent = none read. */
   readonly standaloneTasks?: readonly Task[];
+  /** Cluster tags (`DescribeClusters include=TAGS`); absent when the cluster was not described (namespaces mode). */
+  readonly tags?: readonly Tag[];
 };
 
 export const CloudMapServiceType = {
@@ -138,4 +154,29 @@ export type InventorySnapshot = {
   readonly namespaces: readonly Namespace[];
   /** Services read and left out, by cluster ARN then name. Absent = none (or an older snapshot). */
   readonly excludedServices?: readonly ExcludedService[];
+  /** Task definitions of the snapshot's tasks, by ARN; read only when `DockerLabels` is not `none`. */
+  readonly taskDefinitions?: readonly TaskDefinition[];
+};
+
+/** One port mapping of a container definition. */
+export type PortMapping = {
+  readonly containerPort: number;
+  /** Absent or 0: a dynamic host port (bridge), known only from the task's `networkBindings`. */
+  readonly hostPort?: number;
+};
+
+/** One container of a task definition, as far as docker-label conventions need it. */
+export type ContainerDefinition = {
+  readonly name: string;
+  /** `dockerLabels`, untrusted input like tags (docs/decisions.md "Portable labels (issue 15)"), ordered by key. */
+  readonly dockerLabels: readonly Tag[];
+  readonly portMappings: readonly PortMapping[];
+};
+
+/** A task definition revision: immutable, so read once per ARN and kept. */
+export type TaskDefinition = {
+  readonly arn: string;
+  /** `networkMode`: `awsvpc`, `bridge`, `host` or `none`; absent means AWS's default, `bridge`. */
+  readonly networkMode?: string;
+  readonly containers: readonly ContainerDefinition[];
 };

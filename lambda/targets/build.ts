@@ -4,7 +4,7 @@
  */
 import { compileGlobs } from '../config/globs.ts';
 import { arnSource, labelsSources } from '../config/sources.ts';
-import type { DiscoveryConfig } from '../config/types.ts';
+import { type DiscoveryConfig, MetaLabels } from '../config/types.ts';
 import { INSTANCE_IPV4_ATTRIBUTE, matchCloudMapService } from '../model/cloud-map-match.ts';
 import { DroppedLabelReason, SkipReason } from '../model/discovery.ts';
 import type { Explain, ExplainNote } from '../model/explain.ts';
@@ -16,9 +16,11 @@ import type {
   Namespace,
   Tag,
   Task,
+  TaskDefinition,
 } from '../model/inventory.ts';
 import { groupEndpoints, selectAddresses, taskAddresses } from './address.ts';
 import { cloudMapInstanceTargets, type Hardening } from './cloud-map-targets.ts';
+import { type DockerLabelNames, dockerLabelGroups, dockerLabelNames } from './docker-labels.ts';
 import {
   cloudMapNotSelectedNote,
   createExplainRecorder,
@@ -38,9 +40,11 @@ import {
   SystemLabel,
   SystemSourceLabel,
 } from './labels.ts';
+import { prometheusMetaLabels } from './meta-labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { type BadPort, extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
+import { extractScrapeSettings, type RawSettings, validateScrapeSettings } from './scrape-settings.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 /** Something the operator should see (logged as a warning by the door): constant message, data. */
@@ -225,6 +229,10 @@ const standaloneLabels = (group: string, startedBy: string): Label[] => [
 
 type Context = {
   readonly config: DiscoveryConfig;
+  /** The snapshot's task definitions by ARN (empty unless `DockerLabels` asked for them). */
+  readonly taskDefinitions: ReadonlyMap<string, TaskDefinition>;
+  /** The docker label names of `DockerLabels`; `undefined` when it is `none`. */
+  readonly dockerLabelNames: DockerLabelNames | undefined;
   readonly filters: TagFilters;
   readonly extras: readonly Label[];
   readonly report: Report;
@@ -284,6 +292,28 @@ const distinctNames = (
   });
 };
 
+/** The group with its validated settings; each invalid one is counted, and warned about once per tag and value. */
+const withSettings = (
+  group: ScrapeGroup,
+  raw: RawSettings | undefined,
+  place: Place,
+  report: Report,
+): ScrapeGroup => {
+  if (raw === undefined) return group;
+  const { settings, problems } = validateScrapeSettings(raw);
+  for (const problem of problems) {
+    report.dropped[DroppedLabelReason.InvalidScrapeSetting] += 1;
+    const id = `setting ${problem.source} ${problem.value}`;
+    if (report.reported.has(id)) continue;
+    report.reported.add(id);
+    report.warnings.push({
+      message: 'Scrape setting left out: its value is invalid',
+      data: { ...place, ...problem, reason: DroppedLabelReason.InvalidScrapeSetting },
+    });
+  }
+  return { ...group, settings };
+};
+
 type TaskOutcome = {
   readonly groups: readonly TargetGroup[];
   readonly skip?: SkipReason;
@@ -310,22 +340,47 @@ const taskTargets = (
   if (addresses.length === 0) return { groups: [], skip: SkipReason.NoAddress };
   const { report } = context;
   const merged = sourceLabels(task, service, enrichment, context.extras, context.filters, report);
-  const { groups, labels, badPorts } = extractScrapeGroups(merged, context.config.metricsPathPortTagPrefix);
+  const prefix = context.config.metricsPathPortTagPrefix;
   const place: Place = { cluster: cluster.name, service: service.name, task: task.arn };
-  for (const bad of badPorts) {
+  const extracted = extractScrapeGroups(merged, prefix);
+  const { badPorts } = extracted;
+  const { settings, labels } = extractScrapeSettings(extracted.labels, prefix);
+  const taskDefinition = context.taskDefinitions.get(task.taskDefinitionArn);
+  const docker = dockerLabelGroups(taskDefinition, context.dockerLabelNames);
+  const groups = [
+    ...extracted.groups.map((group) =>
+      withSettings(group, settings.get(group.key.toLowerCase()), place, report),
+    ),
+    ...docker.groups.map(({ group, settings: raw }) => withSettings(group, raw, place, report)),
+  ];
+  for (const bad of [...badPorts, ...docker.badPorts]) {
     report.warnings.push({
       message: 'Scrape group left out: its port is not a decimal 1..65535',
       data: { ...place, tag: bad.tag, value: bad.value, reason: SkipReason.BadPort },
     });
   }
-  const skip = badPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
+  const skip =
+    badPorts.length + docker.badPorts.length > 0
+      ? SkipReason.BadPort
+      : groups.length === 0
+        ? SkipReason.NoPort
+        : undefined;
   if (groups.length === 0) return { groups: [], skip, badPorts };
   // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
   const matchAddress = found.ipv4 ?? addresses[0] ?? '';
-  const withSystem = addLabels(
-    labels,
-    systemLabels(cluster, service, task, matchAddress, enrichment, labelsSources(context.config)),
-  );
+  const withSystem = addLabels(labels, [
+    ...systemLabels(cluster, service, task, matchAddress, enrichment, labelsSources(context.config)),
+    ...(context.config.metaLabels === MetaLabels.Full
+      ? prometheusMetaLabels({
+          cluster,
+          service,
+          task,
+          address: matchAddress,
+          taskDefinition,
+          cloudMap: enrichment,
+        })
+      : []),
+  ]);
   const final = boundedLabels(
     removeTemporaryLabels(applyRelabelConfigurations(withSystem, context.config.relabelConfigurations)),
     place,
@@ -365,12 +420,20 @@ const noService = (cluster: Cluster): EcsService => ({
 export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfig): BuildResult => {
   const report: Report = {
     warnings: [],
-    dropped: { [DroppedLabelReason.ReservedName]: 0, [DroppedLabelReason.OversizedValue]: 0 },
+    dropped: {
+      [DroppedLabelReason.ReservedName]: 0,
+      [DroppedLabelReason.OversizedValue]: 0,
+      [DroppedLabelReason.InvalidScrapeSetting]: 0,
+    },
     reported: new Set(),
     notes: new Map(),
   };
   const context: Context = {
     config,
+    dockerLabelNames: dockerLabelNames(config),
+    taskDefinitions: new Map(
+      (snapshot.taskDefinitions ?? []).map((definition) => [definition.arn, definition]),
+    ),
     filters: {
       task: compileGlobs(config.ecsTaskTags),
       service: compileGlobs(config.ecsServiceTags),

@@ -106,12 +106,106 @@ export const MAX_LABEL_VALUE_BYTES = 16 * 1024;
 export const DEFAULT_METRICS_PATH = '/metrics';
 
 /**
+ * Prometheus' own `aws_sd_configs` role `ecs` names (prometheus/prometheus discovery/aws/ecs.go),
+ * emitted besides the original's with the same meaning and value format, so relabel rules move
+ * both ways unchanged (docs/decisions.md "Portable labels (issue 15)"). `Cluster`, `Service` and
+ * `TaskDefinition` are the same names (and values) as the original's `MetaLabel` ones.
+ */
+export const ECS_META_PREFIX = `${META_LABEL_PREFIX}ecs_`;
+
+export const EcsMetaProperty = {
+  Cluster: 'cluster',
+  ClusterArn: 'cluster_arn',
+  Service: 'service',
+  ServiceArn: 'service_arn',
+  ServiceStatus: 'service_status',
+  TaskGroup: 'task_group',
+  TaskArn: 'task_arn',
+  TaskDefinition: 'task_definition',
+  Region: 'region',
+  AvailabilityZone: 'availability_zone',
+  SubnetId: 'subnet_id',
+  IpAddress: 'ip_address',
+  LaunchType: 'launch_type',
+  DesiredStatus: 'desired_status',
+  LastStatus: 'last_status',
+  HealthStatus: 'health_status',
+  PlatformFamily: 'platform_family',
+  PlatformVersion: 'platform_version',
+  NetworkMode: 'network_mode',
+  ContainerInstanceArn: 'container_instance_arn',
+  Ec2InstanceId: 'ec2_instance_id',
+  Ec2InstanceType: 'ec2_instance_type',
+  Ec2InstancePrivateIp: 'ec2_instance_private_ip',
+  Ec2InstancePublicIp: 'ec2_instance_public_ip',
+  PublicIp: 'public_ip',
+} as const;
+
+type PrefixedBy<P extends string, T extends Readonly<Record<string, string>>> = {
+  readonly [K in keyof T]: `${P}${T[K]}`;
+};
+
+const prefixAll = <P extends string, T extends Readonly<Record<string, string>>>(
+  prefix: P,
+  properties: T,
+): PrefixedBy<P, T> =>
+  // As `prefixed` above: Object.fromEntries loses the pairing, the mapped type restores it.
+  Object.freeze(
+    Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, `${prefix}${property}`])),
+  ) as PrefixedBy<P, T>;
+
+/** `__meta_ecs_cluster_arn`, `__meta_ecs_task_arn`, … */
+export const EcsMetaLabel = prefixAll(ECS_META_PREFIX, EcsMetaProperty);
+
+/** One tag family per resource kind, `<prefix><sanitised tag key>`, as Prometheus names them. */
+export const EcsTagPrefix = prefixAll(`${ECS_META_PREFIX}tag_`, {
+  Cluster: 'cluster_',
+  Service: 'service_',
+  Task: 'task_',
+  Ec2: 'ec2_',
+} as const);
+
+/**
+ * Cloud Map metadata. Prometheus has no Cloud Map discovery; these follow its naming style. Only
+ * `ServiceName` is one of the original's names (`__meta_cloudmap_service_name`); the original's
+ * `__meta_cloudmap_service_instance_id` stays, `InstanceId` is the same value.
+ */
+export const CLOUD_MAP_META_PREFIX = `${META_LABEL_PREFIX}cloudmap_`;
+
+export const CloudMapMetaLabel = prefixAll(CLOUD_MAP_META_PREFIX, {
+  NamespaceName: 'namespace_name',
+  NamespaceId: 'namespace_id',
+  ServiceId: 'service_id',
+  ServiceName: 'service_name',
+  InstanceId: 'instance_id',
+} as const);
+
+export const CloudMapTagPrefix = prefixAll(`${CLOUD_MAP_META_PREFIX}tag_`, {
+  Service: 'service_',
+  Namespace: 'namespace_',
+} as const);
+
+/**
+ * The scrape settings a `<prefix>SCHEME*` / `INTERVAL*` / `TIMEOUT*` / `JOB*` tag or the matching
+ * docker label may set, after validation: the one sanctioned way a tag reaches these names
+ * (docs/decisions.md "Portable labels (issue 15)"). Raw tags of these names are still dropped.
+ */
+export const ScrapeSettingLabel = {
+  Scheme: '__scheme__',
+  Interval: '__scrape_interval__',
+  Timeout: '__scrape_timeout__',
+  Job: JOB_LABEL,
+} as const;
+export type ScrapeSettingLabel = (typeof ScrapeSettingLabel)[keyof typeof ScrapeSettingLabel];
+
+/**
  * Labels of stand-alone tasks only (`EcsIncludeStandaloneTasks`): the task's `group` (e.g.
  * `family:batch-job`) and `startedBy`. Service tasks do not carry them, so their output is unchanged.
  */
 export const StandaloneTaskLabel = {
   SystemGroup: `${SYSTEM_LABEL_PREFIX}ecs_task_group`,
-  MetaGroup: `${META_LABEL_PREFIX}ecs_task_group`,
+  // One definition: the Prometheus name, which means the same.
+  MetaGroup: EcsMetaLabel.TaskGroup,
   MetaStartedBy: `${META_LABEL_PREFIX}ecs_task_started_by`,
 } as const;
 

@@ -5,6 +5,7 @@
 
 import type { Label } from './label-set.ts';
 import { DEFAULT_METRICS_PATH } from './labels.ts';
+import type { ScrapeSettings } from './scrape-settings.ts';
 
 /** One scrape configuration of a task: one target group per group. */
 export type ScrapeGroup = {
@@ -15,6 +16,8 @@ export type ScrapeGroup = {
   readonly path: string;
   /** `''` when there is no (non-blank) name tag. */
   readonly name: string;
+  /** Validated `__scheme__` / `__scrape_interval__` / `__scrape_timeout__` / `job` of the group. */
+  readonly settings?: ScrapeSettings;
 };
 
 const Kind = { Port: 'PORT', Path: 'PATH', Name: 'NAME' } as const;

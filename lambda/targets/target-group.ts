@@ -7,6 +7,7 @@ import type { Label } from './label-set.ts';
 import { FixedLabel } from './labels.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import type { ScrapeGroup } from './scrape-groups.ts';
+import { scrapeSettingLabels } from './scrape-settings.ts';
 
 /** One element of the http_sd array: exactly one `<ip>:<port>` target (no grouping, as the original). */
 export type TargetGroup = {
@@ -43,6 +44,7 @@ export const groupLabels = (
     [FixedLabel.Instance, address],
   ];
   if (group.name !== '') fixed.push([FixedLabel.ScrapeTargetName, group.name]);
+  fixed.push(...scrapeSettingLabels(group.settings));
   const taken = new Set(fixed.map(([name]) => name));
   const rest: [string, string][] = [];
   for (const label of labels) {

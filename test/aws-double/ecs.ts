@@ -5,7 +5,7 @@
  * pages of 100.
  */
 import { ecsError, invalidEcsParameter } from './errors.ts';
-import type { FleetCluster, FleetService, FleetTask, Tag } from './fleet.ts';
+import type { FleetCluster, FleetService, FleetTask, Tag, TaskDefinitionSpec } from './fleet.ts';
 import { hashId, NetworkMode } from './fleet.ts';
 import type { ClusterEntry, FleetIndex } from './fleet-index.ts';
 import type { Input } from './input.ts';
@@ -395,6 +395,57 @@ const describeContainerInstances = (index: FleetIndex, input: Input) => {
   return { containerInstances, failures };
 };
 
+/** The task of the fleet that first uses `arn`, for answering undeclared revisions. */
+const firstTaskUsing = (index: FleetIndex, arn: string): FleetTask | undefined => {
+  for (const cluster of index.fleet.clusters)
+    for (const service of cluster.services)
+      for (const task of service.tasks) if (task.taskDefinitionArn === arn) return task;
+  return undefined;
+};
+
+/** `family:revision`, `family` (latest revision) or a full ARN, as ECS accepts them. */
+const describeTaskDefinition = (index: FleetIndex, input: Input) => {
+  const name = requiredString(input, 'taskDefinition', invalid);
+  const declared = index.fleet.taskDefinitions ?? [];
+  const wanted = name.startsWith('arn:') ? name : undefined;
+  const [family, revision] = name.split(':');
+  const found = wanted
+    ? declared.find((d) => d.arn === wanted)
+    : declared
+        .filter((d) => d.family === family && (revision === undefined || d.revision === Number(revision)))
+        .sort((a, b) => b.revision - a.revision)[0];
+  const arn =
+    found?.arn ??
+    wanted ??
+    `arn:aws:ecs:${index.fleet.region}:${index.fleet.accountId}:task-definition/${name.includes(':') ? name : `${name}:1`}`;
+  const task = found ? undefined : firstTaskUsing(index, arn);
+  if (!found && !task) throw ecsError('ClientException', 'Unable to describe task definition.');
+  const networkMode = found?.networkMode ?? (task?.network === NetworkMode.Bridge ? 'bridge' : 'awsvpc');
+  const containers: TaskDefinitionSpec['containers'] =
+    found?.containers ?? task!.containers.map((container) => ({ name: container }));
+  return {
+    taskDefinition: {
+      taskDefinitionArn: arn,
+      family: arn.slice(arn.lastIndexOf('/') + 1, arn.lastIndexOf(':')),
+      revision: Number(arn.slice(arn.lastIndexOf(':') + 1)),
+      networkMode,
+      status: 'ACTIVE',
+      requiresCompatibilities: networkMode === 'awsvpc' ? ['FARGATE'] : ['EC2'],
+      containerDefinitions: containers.map((container) => ({
+        name: container.name,
+        image: `public.ecr.aws/example/${container.name}:latest`,
+        essential: true,
+        portMappings: (container.portMappings ?? []).map((mapping) => ({
+          containerPort: mapping.containerPort,
+          hostPort: mapping.hostPort ?? (networkMode === 'awsvpc' ? mapping.containerPort : 0),
+          protocol: 'tcp',
+        })),
+        ...(container.dockerLabels ? { dockerLabels: { ...container.dockerLabels } } : {}),
+      })),
+    },
+  };
+};
+
 const listServicesByNamespace = (index: FleetIndex, input: Input) => {
   const name = requiredString(input, 'namespace', invalid);
   const namespace = index.namespaces.get(name) ?? index.namespacesByName.get(name)?.[0];
@@ -418,6 +469,7 @@ export const ecsOperations = {
   DescribeTasks: describeTasks,
   DescribeContainerInstances: describeContainerInstances,
   ListServicesByNamespace: listServicesByNamespace,
+  DescribeTaskDefinition: describeTaskDefinition,
 } as const satisfies Record<string, (index: FleetIndex, input: Input) => unknown>;
 
 /** The request's cluster name (last ARN segment), for fault matching. */

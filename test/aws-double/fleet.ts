@@ -243,6 +243,25 @@ export type FleetSpec = {
   readonly secrets?: readonly SecretSpec[];
   /** SSM parameters (for auth tests). @default none */
   readonly parameters?: readonly ParameterSpec[];
+  /**
+   * Task definitions DescribeTaskDefinition answers with (docker labels, port mappings). A revision
+   * a task uses but not declared here is answered from the task: its containers, no labels.
+   * @default none
+   */
+  readonly taskDefinitions?: readonly TaskDefinitionSpec[];
+};
+
+export type TaskDefinitionSpec = {
+  /** `family:revision` (or a full ARN), as tasks and services name it. */
+  readonly name: string;
+  /** @default 'awsvpc' */
+  readonly networkMode?: string;
+  readonly containers: readonly {
+    readonly name: string;
+    readonly dockerLabels?: Readonly<Record<string, string>>;
+    /** Container ports; `hostPort` only where a static bridge mapping is meant. */
+    readonly portMappings?: readonly { readonly containerPort: number; readonly hostPort?: number }[];
+  }[];
 };
 
 // ---------- the normalised fleet ----------
@@ -361,6 +380,16 @@ export type Fleet = {
   readonly namespaces: readonly FleetNamespace[];
   readonly secrets: readonly FleetSecret[];
   readonly parameters: readonly FleetParameter[];
+  /** Declared task definitions, ARNs resolved. */
+  readonly taskDefinitions?: readonly FleetTaskDefinition[];
+};
+
+export type FleetTaskDefinition = {
+  readonly arn: string;
+  readonly family: string;
+  readonly revision: number;
+  readonly networkMode: string;
+  readonly containers: TaskDefinitionSpec['containers'];
 };
 
 // ---------- helpers ----------
@@ -810,6 +839,16 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
     namespaces: namespaces.map(({ byName: _byName, ...ns }) => ns),
     secrets,
     parameters,
+    taskDefinitions: (spec.taskDefinitions ?? []).map((definition) => {
+      const arn = taskDefinitionArnOf(region, accountId, definition.name);
+      return {
+        arn,
+        family: familyOf(arn),
+        revision: Number(arn.slice(arn.lastIndexOf(':') + 1)),
+        networkMode: definition.networkMode ?? 'awsvpc',
+        containers: definition.containers,
+      };
+    }),
   };
 };
 

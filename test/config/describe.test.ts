@@ -37,6 +37,12 @@ describe('describeOptions', () => {
       ['DiscoveryOptions__IncludeOwnAccount', 'true'],
       ['DiscoveryOptions__AssumeRoleExternalId', ''],
       ['DiscoveryOptions__Regions', ''],
+      ['DiscoveryOptions__MetaLabels', 'full'],
+      ['DiscoveryOptions__DockerLabels', 'none'],
+      ['DiscoveryOptions__DockerLabelPort', ''],
+      ['DiscoveryOptions__DockerLabelPath', ''],
+      ['DiscoveryOptions__DockerLabelScheme', ''],
+      ['DiscoveryOptions__DockerLabelJob', ''],
     ]);
   });
 
@@ -59,7 +65,7 @@ describe('optionsMarkdown', () => {
       '| variable | default | example | meaning |',
       '| --- | --- | --- | --- |',
     ]);
-    expect(lines).toHaveLength(2 + 29);
+    expect(lines).toHaveLength(2 + 35);
     expect(lines[11]).toBe(
       '| `DiscoveryOptions__CacheTtlSeconds` | `60` | `30` | Seconds a discovery result is reused, 0..65535. 0 = no cache (every request reads AWS). |',
     );

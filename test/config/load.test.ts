@@ -56,6 +56,12 @@ describe('loadConfig defaults', () => {
       assumeRoleExternalId: undefined,
       regions: [],
       mode: 'clusters',
+      metaLabels: 'full',
+      dockerLabels: 'none',
+      dockerLabelPort: undefined,
+      dockerLabelPath: undefined,
+      dockerLabelScheme: undefined,
+      dockerLabelJob: undefined,
     } satisfies DiscoveryConfig);
   });
 
@@ -148,6 +154,12 @@ describe('loadConfig parsing', () => {
       StaleIfErrorSeconds: '0',
       AwsMaxConcurrency: '64',
       BearerTokenSecret: ' ssm:/prometheus/token ',
+      MetaLabels: ' Compact ',
+      DockerLabels: 'ECS-Observer',
+      DockerLabelPort: 'com.example.port',
+      DockerLabelPath: ' METRICS_PATH ',
+      DockerLabelScheme: 'METRICS_SCHEME',
+      DockerLabelJob: 'job',
     });
 
     // Act
@@ -195,6 +207,12 @@ describe('loadConfig parsing', () => {
       assumeRoleExternalId: undefined,
       regions: [],
       mode: 'both',
+      metaLabels: 'compact',
+      dockerLabels: 'ecs-observer',
+      dockerLabelPort: 'com.example.port',
+      dockerLabelPath: 'METRICS_PATH',
+      dockerLabelScheme: 'METRICS_SCHEME',
+      dockerLabelJob: 'job',
     } satisfies DiscoveryConfig);
   });
 

@@ -107,7 +107,7 @@ export const discoveryResult = (
     external_instance: 0,
     host_address_disabled: 0,
   },
-  droppedLabels: { reserved_name: 6, oversized_value: 1 },
+  droppedLabels: { reserved_name: 6, oversized_value: 1, invalid_scrape_setting: 2 },
   awsCalls: { 'ecs:ListServices': 1, 'ecs:DescribeServices': 1, 'ecs:ListTasks': 2, 'ecs:DescribeTasks': 1 },
   awsCallOutcomes: {
     'ecs:ListServices': { success: 1 },

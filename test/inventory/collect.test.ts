@@ -65,7 +65,8 @@ describe('clusters mode', () => {
           },
         ],
       },
-      { DiscoveryOptions__EcsClusters: 'c1' },
+      // The original's label set; the Prometheus-native additions: test/targets/meta-labels-sdk.test.ts.
+      { DiscoveryOptions__EcsClusters: 'c1', DiscoveryOptions__MetaLabels: 'compact' },
     );
     const taskArn = 'arn:aws:ecs:eu-west-1:123456789012:task/c1/task1';
     const tdArn = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7';

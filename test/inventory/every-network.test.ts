@@ -375,7 +375,11 @@ describe('EcsIncludeStandaloneTasks', () => {
 
     // Assess
     expect(targets(result.body)).toEqual(['api 10.4.0.1:8080 10.4.0.1']);
-    expect(result.body).not.toContain('task_group');
+    // MetaLabels=full gives every task Prometheus' `__meta_ecs_task_group` (`service:api`); the
+    // stand-alone labels stay off.
+    expect(result.body).not.toContain('_sys_ecs_task_group');
+    expect(result.body).not.toContain('task_started_by');
+    expect(result.body).toContain('"__meta_ecs_task_group":"service:api"');
     expect(double.calls()['ecs:ListTasks']).toBe(1);
     expect(double.calls()['ecs:DescribeTasks']).toBe(1);
   });

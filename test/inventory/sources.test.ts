@@ -62,6 +62,8 @@ const config = (overrides: Partial<DiscoveryConfig> = {}) =>
     assumeRoleArns: [ROLE],
     assumeRoleExternalId: EXTERNAL_ID,
     regions: ['eu-west-1', 'us-east-1'],
+    // The original's label set: this test spells out a whole body (Prometheus-native names: meta-labels tests).
+    metaLabels: 'compact',
     ...overrides,
   });
 

@@ -609,10 +609,11 @@ describe('the IAM actions and the discovery core', () => {
     const app = new App();
     const stack = new Stack(app, 'Actions', { env: ENV });
 
-    // Act
-    const granted = [...ecsStatements(stack, ['prod']), ...cloudMapStatements(stack)].flatMap(
-      (statement) => statement.actions,
-    );
+    // Act: every optional grant on (EC2 hosts, DockerLabels' task definitions).
+    const granted = [
+      ...ecsStatements(stack, ['prod'], { ec2HostAddresses: true, readsTaskDefinitions: true }),
+      ...cloudMapStatements(stack),
+    ].flatMap((statement) => statement.actions);
 
     // Assess
     expect([...called].sort()).toEqual([...granted].sort());

@@ -79,9 +79,11 @@ describe('EcsCloudMapDiscovery, private REST API through a given VPC endpoint', 
       'GET /health',
       'GET /metrics',
       'GET /prometheus-targets',
+      'GET /targets', // /debug/targets (the explain view): its last path part
       'HEAD /health',
       'HEAD /metrics',
       'HEAD /prometheus-targets',
+      'HEAD /targets',
     ]);
     template.allResourcesProperties('AWS::ApiGateway::Method', {
       AuthorizationType: 'NONE',

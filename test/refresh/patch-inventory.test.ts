@@ -63,7 +63,7 @@ describe('patchInventory with hosts and stand-alone tasks', () => {
     // Assess
     expect(patched.clusters[0]?.services[0]?.tasks).toEqual([
       task('t/1'),
-      task('t/2', { networkMode: 'bridge', host: { ipv4: '10.1.0.11' } }),
+      task('t/2', { networkMode: 'bridge', host: { ipv4: '10.1.0.11' }, launchType: 'EC2' }),
     ]);
   });
 

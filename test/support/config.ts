@@ -38,5 +38,11 @@ export const testConfig = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryC
   assumeRoleExternalId: undefined,
   regions: [],
   mode: DiscoveryMode.Clusters,
+  metaLabels: 'full',
+  dockerLabels: 'none',
+  dockerLabelPort: undefined,
+  dockerLabelPath: undefined,
+  dockerLabelScheme: undefined,
+  dockerLabelJob: undefined,
   ...overrides,
 });

@@ -2,7 +2,7 @@
  * Plain-data fixtures for the target builder: a literal configuration with the effective defaults
  * and small snapshot builders. The defaults reproduce docs/decisions.md "The reference fleet".
  */
-import type { KeyValue } from '../../lambda/config/types.ts';
+import type { DiscoveryConfig, KeyValue } from '../../lambda/config/types.ts';
 import type {
   CloudMapInstance,
   CloudMapService,
@@ -13,11 +13,17 @@ import type {
   Tag,
   Task,
 } from '../../lambda/model/inventory.ts';
+import { testConfig } from '../support/config.ts';
 
 const ACCOUNT = 'arn:aws:ecs:eu-west-1:123456789012';
 
-/** The shared test configuration (effective defaults, clusters mode on `c1`), by its old name here. */
-export { testConfig as config } from '../support/config.ts';
+/**
+ * The shared test configuration (effective defaults, clusters mode on `c1`) with the original's label
+ * set (`MetaLabels=compact`): these tables are the original's contract. The Prometheus-native labels
+ * of `MetaLabels=full` have tables of their own (`meta-labels.test.ts`).
+ */
+export const config = (overrides: Partial<DiscoveryConfig> = {}): DiscoveryConfig =>
+  testConfig({ metaLabels: 'compact', ...overrides });
 
 /** `kv('team', 'z')` → a parsed `key=value` entry. */
 export const kv = (key: string, value: string | null): KeyValue => ({ key, value });

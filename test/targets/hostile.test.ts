@@ -56,7 +56,7 @@ describe('reserved label names: a tag never starts with __ and is never job', ()
 
     // Assess
     expect(result.groups).toEqual([{ targets: ['10.0.0.5:8080'], labels: { ...BASE_LABELS, team: 'a' } }]);
-    expect(result.droppedLabels).toEqual({ reserved_name: 6, oversized_value: 0 });
+    expect(result.droppedLabels).toEqual({ reserved_name: 6, oversized_value: 0, invalid_scrape_setting: 0 });
     expect(result.warnings).toEqual(
       ['__scheme__', '__param_module', '__scrape_interval__', '__scrape_timeout__', 'job', '__address__'].map(
         (tag) => ({
@@ -300,7 +300,7 @@ describe('bounded values: over 16 KiB after relabelling is left out, and relabel
 
     // Assess
     expect(result.groups).toEqual([{ targets: ['10.0.0.5:80'], labels: { ...BASE_LABELS, team: 'a' } }]);
-    expect(result.droppedLabels).toEqual({ reserved_name: 0, oversized_value: 1 });
+    expect(result.droppedLabels).toEqual({ reserved_name: 0, oversized_value: 1, invalid_scrape_setting: 0 });
     expect(result.warnings).toEqual([
       {
         message: 'Label left out: its value is over 16 KiB',

@@ -1,0 +1,36 @@
+/**
+ * Task definitions of the snapshot's tasks, for docker-label conventions (`DockerLabels`). A
+ * revision never changes once registered, so each ARN is read once per process and kept in the
+ * process cache for good (docs/decisions.md "Portable labels (issue 15)"); only when the option asks.
+ */
+import { describeTaskDefinition } from '../aws/ecs.ts';
+import { DockerLabelConvention } from '../config/types.ts';
+import type { InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
+import { byString, type CollectDeps, unique } from './collect-deps.ts';
+
+/** Revisions are immutable: kept until the process ends or a failed refresh clears the cache. */
+const FOREVER = Number.POSITIVE_INFINITY;
+
+const readTaskDefinition = async (deps: CollectDeps, arn: string): Promise<TaskDefinition> => {
+  const key = `task-definition:${arn}`;
+  const hit = deps.cache.get<TaskDefinition>(key);
+  if (hit !== undefined) return hit;
+  const definition = await describeTaskDefinition(deps.ctx, deps.clients.ecs, arn);
+  deps.cache.set(key, definition, FOREVER);
+  return definition;
+};
+
+/** The snapshot with `taskDefinitions` (by ARN) when `DockerLabels` is not `none`; else unchanged. */
+export const withTaskDefinitions = async (
+  deps: CollectDeps,
+  snapshot: InventorySnapshot,
+): Promise<InventorySnapshot> => {
+  if (deps.config.dockerLabels === DockerLabelConvention.None) return snapshot;
+  const arns = unique(
+    snapshot.clusters.flatMap((c) => c.services.flatMap((s) => s.tasks.map((t) => t.taskDefinitionArn))),
+  )
+    .filter((arn) => arn !== '')
+    .sort(byString);
+  const taskDefinitions = await Promise.all(arns.map((arn) => readTaskDefinition(deps, arn)));
+  return { ...snapshot, taskDefinitions };
+};
