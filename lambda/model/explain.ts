@@ -5,6 +5,8 @@
  * it, the refresher stores it in the snapshot, the HTTP layer and the CLI render it.
  */
 
+import { SkipReason } from './discovery.ts';
+
 /** What one explain entry describes. */
 export const ExplainKind = {
   Cluster: 'cluster',
@@ -24,23 +26,13 @@ export const ExplainReason = {
   NotRegistered: 'not_registered',
   /** A selected service with no task listed (desiredStatus RUNNING) in this refresh. */
   NoTasks: 'no_tasks',
-  /** A task that is not RUNNING/RUNNING nor PENDING: values `lastStatus`, `desiredStatus`. */
-  NotRunning: 'not_running',
-  /** A task with neither an ENI nor a container network interface address. */
-  NoAddress: 'no_address',
-  /** A task without a usable `<prefix>PORT*` label: value `lookedFor`. */
-  NoPort: 'no_port',
-  /** A scrape group whose port value is not a decimal 1..65535: values `tag`, `value`. */
-  BadPort: 'bad_port',
   /**
-   * A bridge task's scrape group whose container port has no host port binding: values `tag`,
-   * `containerPort`, `bindings` (`container->host;…` as reported).
+   * Every reason a task is skipped, with the same names and values as the skip counts, so a new skip
+   * reason is an explain reason too. Values recorded: not_running `lastStatus`, `desiredStatus`;
+   * no_port `lookedFor`; bad_port `tag`, `value`; unmapped_port `tag`, `containerPort`, `bindings`
+   * (`container->host;…`); external_instance `networkMode`; host_address_disabled `networkMode`, `option`.
    */
-  UnmappedPort: 'unmapped_port',
-  /** A bridge/host task on ECS Anywhere (`EXTERNAL`): no host address can be read; value `networkMode`. */
-  ExternalInstance: 'external_instance',
-  /** A bridge/host task while `Ec2HostAddresses=false`: values `networkMode`, `option`. */
-  HostAddressDisabled: 'host_address_disabled',
+  ...SkipReason,
   /** A tag left out because its label name is reserved for Prometheus: values `resource`, `tag`. */
   ReservedTag: 'reserved_tag',
   /** A label left out because its value is over 16 KiB: values `label`, `bytes`. */
