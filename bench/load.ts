@@ -1,19 +1,19 @@
 /**
  * `npx tsx bench/load.ts [--duration 30] [--connections 100] [--ttl 10] [--only plain|gzip]`: the local server (`npm start`,
- * a child process, fresh for each run) under sustained concurrent load from autocannon (its CLI,
- * JSON output), reading a 10k-task fleet from the AWS API double, once with the plain body and once
- * with gzip. Writes its table between the generated markers of docs/benchmarks.md and exits
+ * a child process, fresh for each run) under sustained concurrent load from the lean keep-alive
+ * client in bench/load-client.ts (why not autocannon: see there), reading a 10k-task fleet from the
+ * AWS API double, once with the plain body and once with gzip. Writes its table between the generated markers of docs/benchmarks.md and exits
  * non-zero, with one line saying why, when a request failed, when the server refreshed more than
  * once per `CacheTtlSeconds` or when its peak RSS passed the bound. A bench script, not a timed test.
  */
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { doubleEnv, generateFleet, startAwsDouble } from '../test/aws-double/index.ts';
+import { type LoadClientResult, runLoadClient } from './load-client.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,16 +38,6 @@ const option = (name: string, fallback: number): number => {
 };
 
 const FLEET = { clusters: 4, servicesPerCluster: 25, tasksPerService: 100 } as const;
-
-/** What autocannon's `--json` prints (the fields used here). */
-type AutocannonResult = {
-  readonly latency: { readonly p50: number; readonly p99: number; readonly max: number };
-  readonly requests: { readonly average: number; readonly total: number };
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly non2xx: number;
-  readonly '2xx': number;
-};
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -80,10 +70,10 @@ const stop = (child: ChildProcess): Promise<void> =>
     child.kill('SIGTERM');
   });
 
-/** One autocannon run against a fresh server (so its peak RSS is this run's alone). */
+/** One load run against a fresh server (so its peak RSS is this run's alone). */
 type Scenario = {
   readonly connections: number;
-  /** Send `Accept-Encoding: gzip` (false: the 9 MB identity body, the hardest case for the server). */
+  /** Send `Accept-Encoding: gzip` (false: the identity body, the hardest case for the server). */
   readonly gzip: boolean;
 };
 
@@ -91,7 +81,7 @@ type RunResult = {
   readonly scenario: Scenario;
   readonly targets: number;
   readonly bodyMegabytes: string;
-  readonly result: AutocannonResult;
+  readonly result: LoadClientResult;
   readonly refreshes: number;
   readonly maxRefreshes: number;
   /** Peak resident set size of the server process (VmHWM), MiB; undefined off Linux. */
@@ -101,10 +91,16 @@ type RunResult = {
 };
 
 /**
- * The server's peak RSS may not exceed this: it holds one 9 MB body (plus its gzip form) shared by
+ * The server's peak RSS may not exceed this: it holds one body (20.7 MB plain on the 10k fleet) (plus its gzip form) shared by
  * every connection, so the bound does not grow with the connection count.
  */
 export const MAX_PEAK_RSS_MIB = 512;
+
+/**
+ * A request not answered in full within this counts as a timeout. Stricter than Prometheus, whose
+ * http_sd client times out after its `refresh_interval` (60 s by default).
+ */
+const CLIENT_TIMEOUT_MS = 10_000;
 
 /** Peak RSS of a live process from /proc (Linux), MiB. */
 const peakRssOf = (pid: number | undefined): number | undefined => {
@@ -146,25 +142,20 @@ const runScenario = async (options: LoadOptions, scenario: Scenario): Promise<Ru
     const listTasksPerRefresh = double.calls()['ecs:ListTasks'] ?? 0;
     double.resetCalls();
 
-    const { stdout } = await promisify(execFile)(
-      fileURLToPath(new URL('../node_modules/.bin/autocannon', import.meta.url)),
-      [
-        '-c',
-        String(scenario.connections),
-        '-d',
-        String(options.durationSeconds),
-        ...(scenario.gzip ? ['-H', 'Accept-Encoding: gzip'] : []),
-        '-j',
-        `${url}/prometheus-targets`,
-      ],
-      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
-    );
-    const result = JSON.parse(stdout) as AutocannonResult;
+    const result = await runLoadClient({
+      host: '127.0.0.1',
+      port,
+      path: '/prometheus-targets',
+      headers: [scenario.gzip ? 'Accept-Encoding: gzip' : 'Accept-Encoding: identity'],
+      connections: scenario.connections,
+      durationMs: options.durationSeconds * 1000,
+      timeoutMs: CLIENT_TIMEOUT_MS,
+    });
     const refreshes = (double.calls()['ecs:ListTasks'] ?? 0) / Math.max(1, listTasksPerRefresh);
     const maxRefreshes = Math.ceil(options.durationSeconds / options.ttlSeconds) + 1;
     const peakRssMiB = peakRssOf(server.pid);
     const problems = [
-      ...(result.errors > 0 ? [`${result.errors} errors`] : []),
+      ...(result.errors > 0 ? [`${result.errors} errors (${JSON.stringify(result.errorKinds)})`] : []),
       ...(result.timeouts > 0 ? [`${result.timeouts} timeouts`] : []),
       ...(result.non2xx > 0 ? [`${result.non2xx} non-2xx answers`] : []),
       ...(result['2xx'] === 0 ? ['no 2xx answer'] : []),
@@ -189,6 +180,7 @@ const tableRow = (run: RunResult) => {
   return (
     `| ${describeScenario(run.scenario)} | ${result.requests.total} | ${result.requests.average} | ` +
     `${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ` +
+    `${(result.bytesPerSecond / 1e6).toFixed(0)} | ` +
     `${result.errors} / ${result.timeouts} / ${result.non2xx} | ${rss} | ` +
     `${run.refreshes.toFixed(2)} (${run.maxRefreshes}) |`
   );
@@ -205,12 +197,12 @@ const generatedText = (options: LoadOptions, runs: readonly RunResult[]): string
     `${firstRun?.targets ?? 0} targets (${FLEET.clusters * FLEET.servicesPerCluster * FLEET.tasksPerService} tasks, ` +
       `${firstRun?.bodyMegabytes ?? '?'} MB uncompressed body), CacheTtlSeconds=${options.ttlSeconds}, ` +
       `AWS double latency ${options.awsLatencyMs} ms per call,`,
-    `Node ${process.version}, ${availableParallelism()} × ${cpu}; autocannon (10 s timeout) in the same machine.`,
+    `Node ${process.version}, ${availableParallelism()} × ${cpu}; the load client (bench/load-client.ts, \`Connection: keep-alive\`, ${CLIENT_TIMEOUT_MS / 1000} s timeout) in the same machine.`,
     `Peak RSS is the server process's VmHWM; the run fails above ${MAX_PEAK_RSS_MIB} MiB, on any error,`,
     'timeout or non-2xx answer, and on more than one refresh per `CacheTtlSeconds`.',
     '',
-    '| run | requests | req/s (avg) | p50 ms | p99 ms | max ms | errors / timeouts / non-2xx | server peak RSS | AWS refreshes (max allowed) |',
-    '| --- | -------: | ----------: | -----: | -----: | -----: | --------------------------: | --------------: | --------------------------: |',
+    '| run | requests | req/s (avg) | p50 ms | p99 ms | max ms | MB/s read | errors / timeouts / non-2xx | server peak RSS | AWS refreshes (max allowed) |',
+    '| --- | -------: | ----------: | -----: | -----: | -----: | --------: | --------------------------: | --------------: | --------------------------: |',
     ...runs.map(tableRow),
   ].join('\n');
 };

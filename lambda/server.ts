@@ -21,6 +21,12 @@ export const DEFAULT_PORT = 9001;
 export const DEFAULT_HOST = '127.0.0.1';
 /** Mirrors a Lambda timeout: a request that takes longer answers 500. */
 const REQUEST_BUDGET_MS = 5 * 60 * 1000;
+/**
+ * How long a request waits for a refresh when an earlier complete result can be served instead
+ * (docs/decisions.md, "Stale while refreshing (issue 10)"): this process outlives its answers, so
+ * the refresh goes on after them, and no connection is held for the length of a paced refresh.
+ */
+export const REFRESH_WAIT_MS = 1000;
 
 export type StartServerOptions = {
   /** 0 picks a free port. @default 9001 */
@@ -107,7 +113,7 @@ const localContext = (requestId: string): Context => {
 
 export const startServer = async (options: StartServerOptions = {}): Promise<RunningServer> => {
   const logger = options.logger ?? createLogger();
-  const app = options.app ?? createDefaultApp(process.env, logger);
+  const app = options.app ?? createDefaultApp(process.env, logger, { refreshWaitMs: REFRESH_WAIT_MS });
   // No 6 MB cap and no base64 here (limits of buffered Lambda responses, not of HTTP): the local
   // handler keeps the prepared bytes of the result.
   const handler = createLocalHandler(app, { logger });

@@ -56,6 +56,8 @@ export type AppDependencies = {
   readonly readSecret: SecretReader;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
+  /** Stale-while-refresh wait of the discovery cache (`CacheOptions.refreshWaitMs`). @default none */
+  readonly refreshWaitMs?: number;
   /**
    * The result source when it returns one (snapshot mode: results come from S3, `createDiscover` is
    * not called); otherwise the per-container discovery cache over `createDiscover`. @default none
@@ -120,6 +122,7 @@ export const createApp = (deps: AppDependencies): App => {
           refresh: refreshWith(deps.createDiscover(config)),
           ttlSeconds: config.cacheTtlSeconds,
           staleIfErrorSeconds: config.staleIfErrorSeconds,
+          ...(deps.refreshWaitMs === undefined ? {} : { refreshWaitMs: deps.refreshWaitMs }),
           now,
         });
       // The token is read at cold start; a failed read is retried by a later data request after a

@@ -7,6 +7,11 @@
  * - When a refresh fails, the last complete result is served (`stale`) while it is younger than
  *   `staleIfErrorSeconds`; after that the read fails with `DiscoveryUnavailableError`.
  * - Failures are not cached: the next read after a failure refreshes again.
+ * - With `refreshWaitMs` (long-lived processes only: the local server), a request that finds a
+ *   refresh needed while an earlier complete result is inside the stale window waits until that
+ *   refresh has run `refreshWaitMs`, then gets the earlier result as `stale`; the refresh goes on
+ *   and a later request gets it.
+ *   A Lambda environment is frozen once it answers, so there the request waits for its refresh.
  */
 import type { DiscoveryResult } from '../model/discovery.ts';
 import { type PreparedBody, prepareBody } from './body.ts';
@@ -18,6 +23,11 @@ export type CacheOptions = {
   readonly ttlSeconds: number;
   /** How long after it was stored a result may be served when refreshing fails. @default 600 */
   readonly staleIfErrorSeconds: number;
+  /**
+   * Stale-while-refresh: how long a request waits for a refresh when an earlier complete result
+   * (younger than `staleIfErrorSeconds`) can be served instead. @default undefined (wait for it)
+   */
+  readonly refreshWaitMs?: number;
   /** Epoch milliseconds. @default Date.now */
   readonly now?: () => number;
 };
@@ -90,6 +100,7 @@ export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
   const staleMs = options.staleIfErrorSeconds * 1000;
   let current: CacheEntry | undefined;
   let inFlight: Promise<CacheEntry> | undefined;
+  let inFlightSince = 0;
 
   const describe = (entry: CacheEntry, source: CacheSource, at: number, error?: unknown): CacheRead => {
     const ageMs = Math.max(0, at - entry.storedAt);
@@ -111,14 +122,25 @@ export const createDiscoveryCache = (options: CacheOptions): DiscoveryCache => {
         return describe(current, CacheSource.Hit, startedAt);
       }
       if (inFlight === undefined) {
+        inFlightSince = startedAt;
         inFlight = refreshOnce(requestId).finally(() => {
           inFlight = undefined;
         });
         // A request that gave up on the refresh leaves no one awaiting it: its failure is handled here.
         inFlight.catch(() => undefined);
       }
+      // docs/decisions.md, "Stale while refreshing (issue 10)": the long-lived server answers from
+      // the earlier result rather than holding every connection for the length of a refresh.
+      const servable = current !== undefined && startedAt - current.storedAt < staleMs;
+      const waitMs =
+        servable && options.refreshWaitMs !== undefined
+          ? Math.min(
+              Math.max(0, options.refreshWaitMs - (startedAt - inFlightSince)),
+              budgetMs ?? Number.POSITIVE_INFINITY,
+            )
+          : budgetMs;
       try {
-        const entry = await within(inFlight, budgetMs);
+        const entry = await within(inFlight, waitMs);
         return describe(entry, CacheSource.Refresh, now());
       } catch (error) {
         const failedAt = now();

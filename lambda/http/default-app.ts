@@ -17,7 +17,16 @@ import { type App, createApp } from './app.ts';
 import { createSnapshotSource } from './snapshot-source.ts';
 import { readTokenSecret } from './token-source.ts';
 
-export const createDefaultApp = (env: Environment = process.env, logger: Log = createLogger()): App => {
+export type DefaultAppOptions = {
+  /** Stale-while-refresh wait (`CacheOptions.refreshWaitMs`): the local server only. @default none */
+  readonly refreshWaitMs?: number;
+};
+
+export const createDefaultApp = (
+  env: Environment = process.env,
+  logger: Log = createLogger(),
+  options: DefaultAppOptions = {},
+): App => {
   const unknown = unknownOptionVariables(env);
   if (unknown.length > 0) logger.warn(UNKNOWN_VARIABLES_WARNING, { variables: unknown });
   return createApp({
@@ -27,6 +36,7 @@ export const createDefaultApp = (env: Environment = process.env, logger: Log = c
       createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
     logger,
     readSecret: readTokenSecret,
+    ...options,
     // Snapshot mode (decisions.md, "One refresh per fleet (issue 13)"): serve what the refresher wrote.
     createResultSource: (config) =>
       config.snapshotBucket === undefined
