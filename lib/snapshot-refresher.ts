@@ -6,7 +6,7 @@
  * docs/decisions.md, "Snapshot refresher in the CDK (issue 13)", explains each choice.
  */
 import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -14,7 +14,7 @@ import { type IRole, type PolicyStatement, Role, ServicePrincipal } from 'aws-cd
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { InvocationType, Trigger } from 'aws-cdk-lib/triggers';
@@ -124,6 +124,15 @@ export type SnapshotRefresherProps = SnapshotRefresherOptions & {
  * Minutes between two full reconciles. EventBridge rates are whole minutes, at least one; rounding
  * down keeps a snapshot no older than `CacheTtlSeconds` asks.
  */
+/**
+ * Schedule periods without a full reconcile before `staleSnapshotAlarm` fires: a refresh slower
+ * than one period skips the ticks it overlaps, so one or two empty periods are normal for a big
+ * fleet; five is still well before the default 503 (CacheTtlSeconds + StaleIfErrorSeconds = 11 min).
+ */
+export const STALE_ALARM_PERIODS = 5;
+/** CloudWatch namespace of the refresher's log-derived metrics (the stack name is appended). */
+export const METRIC_NAMESPACE = 'PrometheusEcsSd';
+
 export const schedulePeriodMinutes = (cacheTtlSeconds: number = DEFAULT_CACHE_TTL_SECONDS): number =>
   Math.max(1, Math.floor(cacheTtlSeconds / 60));
 
@@ -188,6 +197,13 @@ export class SnapshotRefresher extends Construct {
   public readonly deadLetterQueue: Queue;
   /** In alarm while the dead-letter queue holds a message (no action: add yours, e.g. an SNS topic). */
   public readonly deadLetterAlarm: Alarm;
+  /** Counts the refresher's `snapshot written` log lines of full reconciles (`SnapshotFullReconciles`). */
+  public readonly fullReconcileMetric: Metric;
+  /**
+   * In alarm after `STALE_ALARM_PERIODS` schedule periods without a full reconcile written (or
+   * without any refresher log), before the serving function's stale window ends (no action).
+   */
+  public readonly staleSnapshotAlarm: Alarm;
   /** Runs one refresh during each deployment that changes the function or its configuration. */
   public readonly firstRefresh: Trigger;
 
@@ -330,6 +346,34 @@ export class SnapshotRefresher extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    // docs/decisions.md, "Snapshot refresher in the CDK (issue 13)": the snapshot's age counts from
+    // its last full reconcile, so that is what the alarm watches; event batches do not reset it.
+    const reconciles = new MetricFilter(this, 'FullReconciles', {
+      logGroup: this.logGroup,
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.message', '=', 'snapshot written'),
+        FilterPattern.stringValue('$.kind', '=', 'full'),
+      ),
+      metricNamespace: `${METRIC_NAMESPACE}/${stack.stackName}`,
+      metricName: 'SnapshotFullReconciles',
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    this.fullReconcileMetric = reconciles.metric({
+      period: Duration.minutes(periodMinutes),
+      statistic: 'Sum',
+    });
+    this.staleSnapshotAlarm = new Alarm(this, 'StaleSnapshotAlarm', {
+      alarmDescription: `No full reconcile of the Prometheus http_sd snapshot written for ${STALE_ALARM_PERIODS * periodMinutes} minutes; the serving function marks the snapshot stale and answers 503 once it passes CacheTtlSeconds + StaleIfErrorSeconds. See the refresher log group.`,
+      metric: this.fullReconcileMetric,
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: STALE_ALARM_PERIODS,
+      datapointsToAlarm: STALE_ALARM_PERIODS,
+      // No refresher log at all (the schedule is disabled, the function cannot start) is as stale.
+      treatMissingData: TreatMissingData.BREACHING,
     });
 
     // Asynchronous: with reserved concurrency 1 a synchronous call fails whenever a scheduled

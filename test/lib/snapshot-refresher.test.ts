@@ -405,6 +405,37 @@ describe('snapshot mode (the default), clusters, Function URL + token', () => {
     });
   });
 
+  it('alarms after 5 schedule periods without a full reconcile written, counted from the refresher log', () => {
+    // Assess: CacheTtlSeconds 150 reconciles every 2 minutes.
+    const filters = synthesized.template.findResources('AWS::Logs::MetricFilter');
+    expect(Object.values(filters).map((filter) => filter.Properties)).toEqual([
+      {
+        LogGroupName: { Ref: ids.refresherLogs },
+        FilterPattern: '{ ($.message = "snapshot written") && ($.kind = "full") }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'PrometheusEcsSd/Test',
+            MetricName: 'SnapshotFullReconciles',
+            MetricValue: '1',
+            DefaultValue: 0,
+          },
+        ],
+      },
+    ]);
+    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'PrometheusEcsSd/Test',
+      MetricName: 'SnapshotFullReconciles',
+      Statistic: 'Sum',
+      Period: 120,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 5,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      AlarmDescription: Match.stringLikeRegexp('for 10 minutes'),
+    });
+  });
+
   it('invokes the current refresher version once per deployment that changes it, after the bucket and the role exist', () => {
     // Assess
     const triggers = Object.values(synthesized.template.findResources('Custom::Trigger'));
