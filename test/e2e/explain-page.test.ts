@@ -9,7 +9,7 @@
  * `EXPLAIN_SCREENSHOT=docs/explain.png npx vitest run test/e2e/explain-page.test.ts`), else
  * `.tmp/explain.png` (git-ignored); the test prints the path.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,11 +23,12 @@ import { readTokenSecret } from '../../lambda/http/token-source.ts';
 import { createLogger } from '../../lambda/log.ts';
 import { startServer } from '../../lambda/server.ts';
 import { defineFleet, type Fleet, makeClients, startAwsDouble } from '../aws-double/index.ts';
+import { hasTool } from '../support/e2e-tools.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = spawnSync(CHROMIUM, ['--version'], { stdio: 'ignore' }).status === 0;
+const hasChromium = hasTool(CHROMIUM);
 
 let profile: string;
 

@@ -2,7 +2,7 @@
  * End to end: the demo fleet (AWS API double + loopback metrics endpoints + local http_sd server) scraped
  * by a real Prometheus, and the bundled Lambda artifact of `cdk synth` answering a Function URL event.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -28,10 +28,11 @@ import {
   removeAwsLambdaGlobal,
 } from '../http/awslambda-polyfill.ts';
 import { functionUrlEvent, lambdaContext } from '../http/support.ts';
+import { hasTool } from '../support/e2e-tools.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const JOB = 'ecs-cloudmap';
-const hasPrometheus = spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).status === 0;
+const hasPrometheus = hasTool('prometheus');
 
 const freePort = (): Promise<number> =>
   new Promise((done, fail) => {
