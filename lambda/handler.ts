@@ -9,25 +9,16 @@
  *
  * With `DiscoveryOptions__SnapshotBucket` set, both serve the snapshot `refreshHandler`
  * (`refresh-handler.ts`) writes, and never call ECS or Cloud Map (decisions.md, "One refresh per
- * fleet (issue 13)").
+ * fleet (issue 13)"); `snapshot-handler.ts` is the same door without the discovery code, which the
+ * CDK app deploys in snapshot mode.
  */
 import { createDefaultApp } from './http/default-app.ts';
-import { createHandler, createStreamingHandler, hasStreamingRuntime } from './http/lambda-adapter.ts';
+import { createLambdaEntryPoints } from './http/lambda-adapter.ts';
 import { createLogger } from './log.ts';
 
 const logger = createLogger();
-const app = createDefaultApp(process.env, logger);
 
-// Powertools' injectLambdaContext adds the invocation context (cold start, request id) to every line.
-const lambdaContextLogger = logger.powertools;
-
-export const handler = createHandler(app, { logger, lambdaContextLogger });
-
-const missingStreamingRuntime = async (): Promise<never> => {
-  throw new Error('streamingHandler needs the Lambda Node.js runtime (its awslambda global)');
-};
-
-// Outside Lambda (unit tests, the bundle smoke test) the runtime global is absent; `handler` still works.
-export const streamingHandler = hasStreamingRuntime()
-  ? createStreamingHandler(app, { logger, lambdaContextLogger })
-  : missingStreamingRuntime;
+export const { handler, streamingHandler } = createLambdaEntryPoints(
+  createDefaultApp(process.env, logger),
+  logger,
+);

@@ -333,6 +333,8 @@ export class EcsCloudMapDiscovery extends Construct {
   public readonly accessMode: AccessMode;
   /** Full URL of `/prometheus-targets` (a token at synth). */
   public readonly targetsUrl: string;
+  /** The serving function's entry file: `lambda/snapshot-handler.ts` in snapshot mode, else `lambda/handler.ts`. */
+  public readonly entry: string;
   /** The refresher, its bucket, schedule and event queue, in snapshot mode. */
   public readonly refresher?: SnapshotRefresher;
 
@@ -431,8 +433,11 @@ export class EcsCloudMapDiscovery extends Construct {
       }
     }
 
+    // Snapshot mode serves from S3 only: its door bundles no discovery code (docs/decisions.md,
+    // "Snapshot-only serving bundle (issue 10)"), half the size of handler.ts.
+    this.entry = lambdaEntry(this.refresher === undefined ? 'handler.ts' : 'snapshot-handler.ts');
     this.function = new NodejsFunction(this, 'Function', {
-      entry: lambdaEntry('handler.ts'),
+      entry: this.entry,
       handler: streaming ? 'streamingHandler' : 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: LOCK_FILE,

@@ -3,18 +3,11 @@
  * Shared by the Lambda handler and the local server, so both run one code path.
  */
 
-import { createS3Client } from '../aws/s3-client.ts';
-import { createSnapshotStore } from '../aws/snapshot-store.ts';
-import {
-  type Environment,
-  loadConfig,
-  UNKNOWN_VARIABLES_WARNING,
-  unknownOptionVariables,
-} from '../config/load.ts';
+import { type Environment, loadConfig } from '../config/load.ts';
 import { createDiscover } from '../discover.ts';
 import { createLogger, type Log } from '../log.ts';
 import { type App, createApp } from './app.ts';
-import { createSnapshotSource } from './snapshot-source.ts';
+import { snapshotResultSource, warnUnknownVariables } from './snapshot-app.ts';
 import { readTokenSecret } from './token-source.ts';
 
 export type DefaultAppOptions = {
@@ -27,8 +20,7 @@ export const createDefaultApp = (
   logger: Log = createLogger(),
   options: DefaultAppOptions = {},
 ): App => {
-  const unknown = unknownOptionVariables(env);
-  if (unknown.length > 0) logger.warn(UNKNOWN_VARIABLES_WARNING, { variables: unknown });
+  warnUnknownVariables(env, logger);
   return createApp({
     loadConfig: () => loadConfig(env),
     // AWS `failures` entries and missing configured resources are logged once, as warnings.
@@ -38,16 +30,6 @@ export const createDefaultApp = (
     readSecret: readTokenSecret,
     ...options,
     // Snapshot mode (decisions.md, "One refresh per fleet (issue 13)"): serve what the refresher wrote.
-    createResultSource: (config) =>
-      config.snapshotBucket === undefined
-        ? undefined
-        : createSnapshotSource({
-            store: createSnapshotStore(createS3Client(), {
-              bucket: config.snapshotBucket,
-              key: config.snapshotKey,
-            }),
-            config,
-            logger,
-          }),
+    createResultSource: (config) => snapshotResultSource(config, logger),
   });
 };

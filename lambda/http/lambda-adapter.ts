@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { Context } from 'aws-lambda';
-import { errorFields, type Log } from '../log.ts';
+import { errorFields, type Log, type PowertoolsLog } from '../log.ts';
 import type { App, AppResponse } from './app.ts';
 import { BodyEncoding } from './body.ts';
 import { FALLBACK_PROBLEM_BODY, HttpProblem, problemJson } from './problem.ts';
@@ -154,4 +154,24 @@ export const createStreamingHandler = (
   return middy<LambdaHttpEvent, LambdaStreamingResult>(base, { streamifyResponse: true }).use(
     middlewares(options),
   );
+};
+
+const missingStreamingRuntime = async (): Promise<never> => {
+  throw new Error('streamingHandler needs the Lambda Node.js runtime (its awslambda global)');
+};
+
+/**
+ * The two exports of a Lambda door over `app`: `handler` (buffered) and `streamingHandler`.
+ * Outside Lambda (unit tests, the bundle smoke test) the runtime global is absent; `handler`
+ * still works and `streamingHandler` rejects.
+ */
+export const createLambdaEntryPoints = (app: App, logger: PowertoolsLog) => {
+  // Powertools' injectLambdaContext adds the invocation context (cold start, request id) to every line.
+  const lambdaContextLogger = logger.powertools;
+  return {
+    handler: createHandler(app, { logger, lambdaContextLogger }),
+    streamingHandler: hasStreamingRuntime()
+      ? createStreamingHandler(app, { logger, lambdaContextLogger })
+      : missingStreamingRuntime,
+  };
 };

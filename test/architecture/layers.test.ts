@@ -57,6 +57,7 @@ const layerOf = (path: string): Layer | undefined => {
   const files: Record<string, Layer> = {
     'handler.ts': Layer.Doors,
     'refresh-handler.ts': Layer.Doors,
+    'snapshot-handler.ts': Layer.Doors,
     'server.ts': Layer.Doors,
     'cli.ts': Layer.Doors,
     'discover.ts': Layer.Discover,

@@ -77,12 +77,18 @@ const stopProcess = async (child: ChildProcess | undefined): Promise<void> => {
   clearTimeout(timer);
 };
 
-/** Runs `npx cdk synth` into `outdir`; resolves with the path of the bundled handler `index.mjs`. */
+/** Runs `npx cdk synth` (embedded mode) into `outdir`; resolves with the path of the bundled handler `index.mjs`. */
 const synthBundle = async (outdir: string): Promise<string> => {
-  const child = spawn('npx', ['cdk', 'synth', '--quiet', '--output', outdir, '-c', 'ecsClusters=prod'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // Embedded mode: its serving function (lambda/handler.ts) discovers in the request, against the
+  // demo's double; snapshot mode's door serves from S3 (test/snapshot-handler-module.test.ts).
+  const child = spawn(
+    'npx',
+    ['cdk', 'synth', '--quiet', '--output', outdir, '-c', 'ecsClusters=prod', '-c', 'snapshot=false'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');

@@ -171,6 +171,11 @@ describe('snapshot mode (the default), clusters, Function URL + token', () => {
     });
   });
 
+  it('serves with the snapshot-only door (no discovery code in its bundle)', () => {
+    // Assess
+    expect(synthesized.discovery.entry).toMatch(/\/lambda\/snapshot-handler\.ts$/);
+  });
+
   it('runs refreshHandler on Node.js 22 with reserved concurrency 1, 5 minutes, 1024 MB, its own log group', () => {
     // Assess
     expect(functionOf(synthesized, ids.refresher)).toMatchObject({
@@ -585,6 +590,7 @@ describe('embedded mode (snapshot: false)', () => {
 
       // Assess
       expect(synthesized.discovery.refresher).toBeUndefined();
+      expect(synthesized.discovery.entry).toMatch(/\/lambda\/handler\.ts$/);
       for (const type of [
         'AWS::S3::Bucket',
         'AWS::Events::Rule',
