@@ -2,6 +2,8 @@
  * Task definitions of the snapshot's tasks, for docker-label conventions (`DockerLabels`). A
  * revision never changes once registered, so each ARN is read once per process and kept in the
  * process cache for good (docs/decisions.md "Portable labels (issue 15)"); only when the option asks.
+ * Full reconciles and event batches read through the same reader (docs/decisions.md "One refresh
+ * per fleet (issue 13)").
  */
 import { describeTaskDefinition } from '../aws/ecs.ts';
 import { DockerLabelConvention } from '../config/types.ts';
@@ -20,17 +22,30 @@ const readTaskDefinition = async (deps: CollectDeps, arn: string): Promise<TaskD
   return definition;
 };
 
+/**
+ * The definitions of `arns` (blank ones and repeats dropped), sorted by ARN: cached ones cost no
+ * call, the others one paced DescribeTaskDefinition each. None (and no call) when `DockerLabels` is `none`.
+ */
+export const readTaskDefinitions = async (
+  deps: CollectDeps,
+  arns: readonly string[],
+): Promise<TaskDefinition[]> => {
+  if (deps.config.dockerLabels === DockerLabelConvention.None) return [];
+  const wanted = unique(arns)
+    .filter((arn) => arn !== '')
+    .sort(byString);
+  return Promise.all(wanted.map((arn) => readTaskDefinition(deps, arn)));
+};
+
 /** The snapshot with `taskDefinitions` (by ARN) when `DockerLabels` is not `none`; else unchanged. */
 export const withTaskDefinitions = async (
   deps: CollectDeps,
   snapshot: InventorySnapshot,
 ): Promise<InventorySnapshot> => {
   if (deps.config.dockerLabels === DockerLabelConvention.None) return snapshot;
-  const arns = unique(
-    snapshot.clusters.flatMap((c) => c.services.flatMap((s) => s.tasks.map((t) => t.taskDefinitionArn))),
-  )
-    .filter((arn) => arn !== '')
-    .sort(byString);
-  const taskDefinitions = await Promise.all(arns.map((arn) => readTaskDefinition(deps, arn)));
-  return { ...snapshot, taskDefinitions };
+  const arns = snapshot.clusters.flatMap((c) => [
+    ...c.services.flatMap((s) => s.tasks.map((t) => t.taskDefinitionArn)),
+    ...(c.standaloneTasks ?? []).map((t) => t.taskDefinitionArn),
+  ]);
+  return { ...snapshot, taskDefinitions: await readTaskDefinitions(deps, arns) };
 };
