@@ -13,6 +13,9 @@ import { byString, type CollectDeps, unique } from './collect-deps.ts';
 /** Revisions are immutable: kept until the process ends or a failed refresh clears the cache. */
 const FOREVER = Number.POSITIVE_INFINITY;
 
+/** Reads in flight by ARN, shared by the concurrent callers of one run so that each ARN is read once. */
+export type TaskDefinitionReads = Map<string, Promise<TaskDefinition>>;
+
 const readTaskDefinition = async (deps: CollectDeps, arn: string): Promise<TaskDefinition> => {
   const key = `task-definition:${arn}`;
   const hit = deps.cache.get<TaskDefinition>(key);
@@ -24,17 +27,27 @@ const readTaskDefinition = async (deps: CollectDeps, arn: string): Promise<TaskD
 
 /**
  * The definitions of `arns` (blank ones and repeats dropped), sorted by ARN: cached ones cost no
- * call, the others one paced DescribeTaskDefinition each. None (and no call) when `DockerLabels` is `none`.
+ * call, the others one paced DescribeTaskDefinition each (one per ARN across the callers sharing
+ * `reads`). None (and no call) when `DockerLabels` is `none`.
  */
 export const readTaskDefinitions = async (
   deps: CollectDeps,
   arns: readonly string[],
+  reads: TaskDefinitionReads = new Map(),
 ): Promise<TaskDefinition[]> => {
   if (deps.config.dockerLabels === DockerLabelConvention.None) return [];
   const wanted = unique(arns)
     .filter((arn) => arn !== '')
     .sort(byString);
-  return Promise.all(wanted.map((arn) => readTaskDefinition(deps, arn)));
+  return Promise.all(
+    wanted.map((arn) => {
+      const known = reads.get(arn);
+      if (known !== undefined) return known;
+      const read = readTaskDefinition(deps, arn);
+      reads.set(arn, read);
+      return read;
+    }),
+  );
 };
 
 /** The snapshot with `taskDefinitions` (by ARN) when `DockerLabels` is not `none`; else unchanged. */

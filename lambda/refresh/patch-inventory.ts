@@ -93,9 +93,9 @@ const withAddedDefinitions = (
   const held = inventory.taskDefinitions ?? [];
   const known = new Set(held.map((definition) => definition.arn));
   const used = heldTaskDefinitionArns(inventory);
-  const taskDefinitions = [...held, ...added.filter((definition) => !known.has(definition.arn))].filter(
-    (definition) => used.has(definition.arn),
-  );
+  // Each ARN once: two clusters of one batch may bring the same revision.
+  const fresh = added.filter((definition) => !known.has(definition.arn) && known.add(definition.arn));
+  const taskDefinitions = [...held, ...fresh].filter((definition) => used.has(definition.arn));
   return { ...inventory, taskDefinitions };
 };
 

@@ -14,7 +14,7 @@ import { createDiscoverDetailed } from '../discover.ts';
 import { prepareBody } from '../http/body.ts';
 import { withHostAddresses } from '../inventory/host-addresses.ts';
 import { sourceCache } from '../inventory/sources.ts';
-import { readTaskDefinitions } from '../inventory/task-definitions.ts';
+import { readTaskDefinitions, type TaskDefinitionReads } from '../inventory/task-definitions.ts';
 import { createTtlCache, type TtlCache } from '../inventory/ttl-cache.ts';
 import type { Log } from '../log.ts';
 import type { InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
@@ -212,6 +212,10 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     }
     let described: (TaskRecord & { clusterArn: string })[];
     let definitions: TaskDefinition[];
+    // Per source: two clusters adding tasks of one new revision share its one read.
+    const definitionReads = new Map<Source, TaskDefinitionReads>(
+      sources.map((source) => [source, new Map()]),
+    );
     try {
       const perCluster = await Promise.all(
         [...toRead].map(async ([clusterArn, arns]) => {
@@ -234,6 +238,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
             readTaskDefinitions(
               collectDeps,
               missingTaskDefinitionArns(previous.inventory, clusterArn, tasks),
+              definitionReads.get(source),
             ),
           ]);
           return { tasks: hosted.map((task) => ({ ...task, clusterArn })), definitions: read };

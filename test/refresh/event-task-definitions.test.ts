@@ -108,6 +108,45 @@ describe('event batches with DockerLabels', () => {
     expect(storedDefinitions(world)).toEqual(['api:3', 'api:4']);
   });
 
+  it('reads a new revision once when tasks of two clusters in one batch use it', async () => {
+    // Prepare
+    const twoClusters = (tasks: readonly TaskSpec[], id: string): FleetSpec => ({
+      ...dockerFleet([]),
+      clusters: ['prod', 'stage'].map((name, index) => ({
+        name,
+        services: [
+          {
+            name: 'api',
+            taskDefinition: 'api:3',
+            tasks: [
+              { id: `${name}-1`, ip: `10.0.${index}.5` },
+              ...tasks.map((t) => ({ ...t, id: `${name}-${id}`, ip: `10.0.${index}.6` })),
+            ],
+          },
+        ],
+      })),
+    });
+    const world = await start(twoClusters([], ''), { ...TEAR, DiscoveryOptions__EcsClusters: 'prod;stage' });
+    await world.refresher.full();
+    world.double.mutate(() => twoClusters([{ taskDefinition: 'api:4' }], '2'));
+    const batch = toSqsEvent(world.double.drainTaskEvents());
+    world.double.resetCalls();
+
+    // Act
+    const report = await handlerOf(world)(batch);
+
+    // Assess
+    expect(world.double.calls()).toEqual({ 'ecs:DescribeTasks': 2, 'ecs:DescribeTaskDefinition': 1 });
+    expect(targetsOf(world.stored()?.body)).toEqual([
+      'prod-1 10.0.0.5:8080',
+      'prod-2 10.0.0.6:9090',
+      'stage-1 10.0.1.5:8080',
+      'stage-2 10.0.1.6:9090',
+    ]);
+    expect(report.targetCount).toBe(4);
+    expect(storedDefinitions(world)).toEqual(['api:3', 'api:4']);
+  });
+
   it('makes no DescribeTaskDefinition call with DockerLabels=none (the new task has no target)', async () => {
     // Prepare
     const world = await start(dockerFleet(ONE));

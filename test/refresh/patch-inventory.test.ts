@@ -145,13 +145,16 @@ describe('patchInventory with task definitions (DockerLabels)', () => {
     expect(otherCluster).toEqual([]);
   });
 
-  it('adds the read definitions and keeps only those a held task uses', () => {
+  it('adds the read definitions (each ARN once) and keeps only those a held task uses', () => {
     // Prepare: t/1 (td:0) stops, t/2 (td:2) joins; the stand-alone task keeps td:1.
     const changes = [change('t/1', 'service:web'), change('t/2', 'service:web')];
     const described = [record('t/2', 'service:web', 'td:2')];
 
     // Act
-    const patched = patchInventory(withDefinitions, changes, described, [{ arn: 'td:2', containers: [] }]);
+    const patched = patchInventory(withDefinitions, changes, described, [
+      { arn: 'td:2', containers: [] },
+      { arn: 'td:2', containers: [] },
+    ]);
     const plain = patchInventory(inventory, [change('t/1', 'service:web')], []);
 
     // Assess
