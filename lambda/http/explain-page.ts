@@ -34,7 +34,7 @@ h1{font-size:18px;margin:0 0 4px}
 #count{color:#57606a}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eaeef2}
-th{background:#fff;font-weight:600}
+th{background:#fff;font-weight:600;white-space:nowrap}
 td.id{font-family:ui-monospace,monospace;font-size:12px}
 td.kind,td.outcome{white-space:nowrap}
 tr.no td.outcome{color:#cf222e;font-weight:600}
