@@ -48,7 +48,7 @@ const inventory: InventorySnapshot = {
 };
 
 describe('patchInventory with hosts and stand-alone tasks', () => {
-  it('puts a re-read bridge task into its service with its host, stripped like a collected task', () => {
+  it('puts a re-read bridge task into its service with its host and container instance, stripped like a collected task', () => {
     // Prepare
     const described: (TaskRecord & { clusterArn: string })[] = [
       {
@@ -57,6 +57,7 @@ describe('patchInventory with hosts and stand-alone tasks', () => {
         containerInstanceArn: 'ci/1',
         launchType: 'EC2',
         startedBy: 'ecs-svc/1',
+        networkInterfaceId: 'eni-0',
         clusterArn: CLUSTER,
       },
     ];
@@ -67,7 +68,13 @@ describe('patchInventory with hosts and stand-alone tasks', () => {
     // Assess
     expect(patched.clusters[0]?.services[0]?.tasks).toEqual([
       task('t/1'),
-      task('t/2', { networkMode: 'bridge', host: { ipv4: '10.1.0.11' }, launchType: 'EC2' }),
+      // The container instance stays (the EC2 labels), the ENI id (read only for its public IP) does not.
+      task('t/2', {
+        networkMode: 'bridge',
+        host: { ipv4: '10.1.0.11' },
+        launchType: 'EC2',
+        containerInstanceArn: 'ci/1',
+      }),
     ]);
   });
 
