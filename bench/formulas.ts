@@ -106,6 +106,24 @@ const hostReads = (clusters: readonly FleetCluster[], config: DiscoveryConfig, w
 };
 
 /**
+ * `MetaLabels=full` (with `Ec2HostAddresses`): the ENIs of the running awsvpc tasks of selected
+ * services, per cluster, one DescribeNetworkInterfaces per 200 on a cold refresh; none warm (the
+ * public IPs are kept for 10 minutes, docs/decisions.md "EC2 labels (issue 15)").
+ */
+const eniReads = (clusters: readonly FleetCluster[], config: DiscoveryConfig, warm: boolean): CallCounts => {
+  if (config.metaLabels !== 'full' || !config.ec2HostAddresses) return {};
+  const perCluster = clusters.map((c) =>
+    sum(
+      selectedServices(c, config),
+      ({ service }) =>
+        service.tasks.filter((t) => isRunning(t.desiredStatus) && t.network === 'awsvpc').length,
+    ),
+  );
+  if (perCluster.every((n) => n === 0)) return {};
+  return { 'ec2:DescribeNetworkInterfaces': warm ? 0 : sum(perCluster, (n) => ceilDiv(n, 200)) };
+};
+
+/**
  * The fewest calls a complete clusters-mode refresh needs: every List paged by 100 (ECS
  * ListServices/ListTasks accept 100, Cloud Map returns up to 100), DescribeServices in batches of 10,
  * DescribeClusters/DescribeTasks in batches of 100, one ListTagsForResource per Cloud Map resource
@@ -134,6 +152,7 @@ export const minimumCalls = (fleet: Fleet, config: DiscoveryConfig, warm: boolea
     'servicediscovery:ListTagsForResource': warm ? 0 : namespaces.length + cloudMapServices.length,
     'servicediscovery:DiscoverInstances': cloudMapServices.filter((s) => s.instances.length > 0).length,
     ...hostReads(clusters, config, warm),
+    ...eniReads(clusters, config, warm),
   };
 };
 

@@ -49,6 +49,7 @@ export const CACHED_OPERATIONS = [
   'servicediscovery:ListTagsForResource',
   'ecs:DescribeContainerInstances',
   'ec2:DescribeInstances',
+  'ec2:DescribeNetworkInterfaces',
 ] as const;
 
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -64,6 +64,11 @@ export type ReadScope = {
   readonly ec2HostAddresses?: boolean;
   /** `DockerLabels` is not `none`: include ecs:DescribeTaskDefinition. @default false */
   readonly readsTaskDefinitions?: boolean;
+  /**
+   * `MetaLabels=full` (the handler's default): include ec2:DescribeNetworkInterfaces, the public IP
+   * of awsvpc tasks (`__meta_ecs_public_ip`). Only together with `ec2HostAddresses`. @default true
+   */
+  readonly readsNetworkInterfaces?: boolean;
 };
 
 /**
@@ -74,7 +79,12 @@ export type ReadScope = {
 export const ecsStatements = (
   stack: Stack,
   clusters: readonly string[],
-  { region, ec2HostAddresses = true, readsTaskDefinitions = false }: ReadScope = {},
+  {
+    region,
+    ec2HostAddresses = true,
+    readsTaskDefinitions = false,
+    readsNetworkInterfaces = true,
+  }: ReadScope = {},
 ): PolicyStatement[] => {
   const scopes = [...new Set(clusters)].map((cluster) => clusterScope(stack, cluster, region));
   const any = (resource: string) =>
@@ -126,6 +136,10 @@ export const ecsStatements = (
           ),
           // EC2 DescribeInstances supports no resource-level permissions: Resource must be "*".
           allow('Ec2DescribeInstances', ['ec2:DescribeInstances'], ['*']),
+          // DescribeNetworkInterfaces (MetaLabels=full: public IPs of awsvpc task ENIs) likewise.
+          ...(readsNetworkInterfaces
+            ? [allow('Ec2DescribeNetworkInterfaces', ['ec2:DescribeNetworkInterfaces'], ['*'])]
+            : []),
         ]
       : []),
     // DescribeTaskDefinition (only with DockerLabels): task definitions belong to no cluster, and the
@@ -268,6 +282,7 @@ const WILDCARD_REASONS: Readonly<Record<string, string>> = {
   EcsDescribeContainerInstances:
     'Container instances are found at run time; scoped to the configured clusters (container-instance/<cluster>/*).',
   Ec2DescribeInstances: 'EC2 DescribeInstances supports no resource-level permissions.',
+  Ec2DescribeNetworkInterfaces: 'EC2 DescribeNetworkInterfaces supports no resource-level permissions.',
 };
 
 /** IAM5 findings of `statements` on `role`, one acknowledgment each, with the reason. */

@@ -58,7 +58,13 @@ export const sourcesEnvironment = (props: DiscoverySourcesProps): Record<string,
 /** What the grants are built from: the handler's checked config (`loadConfig` parsed the options). */
 export type DiscoverySources = Pick<
   DiscoveryConfig,
-  'ecsClusters' | 'assumeRoleArns' | 'regions' | 'includeOwnAccount' | 'ec2HostAddresses' | 'dockerLabels'
+  | 'ecsClusters'
+  | 'assumeRoleArns'
+  | 'regions'
+  | 'includeOwnAccount'
+  | 'ec2HostAddresses'
+  | 'dockerLabels'
+  | 'metaLabels'
 >;
 
 /** An exact role ARN: a wildcard would widen sts:AssumeRole (or a trust policy) to roles nobody named. */
@@ -105,12 +111,22 @@ export const regionalReadStatements = (
   regions: readonly string[],
   ec2HostAddresses = true,
   readsTaskDefinitions = false,
+  readsNetworkInterfaces = true,
 ): PolicyStatement[] =>
   regions.length === 0
-    ? discoveryReadStatements(stack, clusters, { ec2HostAddresses, readsTaskDefinitions })
+    ? discoveryReadStatements(stack, clusters, {
+        ec2HostAddresses,
+        readsTaskDefinitions,
+        readsNetworkInterfaces,
+      })
     : mergeBySid(
         regions.flatMap((region) =>
-          discoveryReadStatements(stack, clusters, { region, ec2HostAddresses, readsTaskDefinitions }),
+          discoveryReadStatements(stack, clusters, {
+            region,
+            ec2HostAddresses,
+            readsTaskDefinitions,
+            readsNetworkInterfaces,
+          }),
         ),
       );
 
@@ -126,6 +142,7 @@ export const sourceStatements = (stack: Stack, config: DiscoverySources): Policy
         config.regions,
         config.ec2HostAddresses,
         config.dockerLabels !== 'none',
+        config.metaLabels === 'full',
       )
     : []),
   ...(config.assumeRoleArns.length > 0 ? [assumeRoleStatement(config.assumeRoleArns)] : []),

@@ -55,7 +55,8 @@ describe('refreshHandler', () => {
     // Assess
     expect(full).toMatchObject({ outcome: 'written', generation: 1, targetCount: 3 });
     expect(incremental).toMatchObject({ outcome: 'written', generation: 2, targetCount: 4 });
-    expect(double.calls()).toEqual({ 'ecs:DescribeTasks': 1 });
+    // The new task's ENI is asked for its public IP (MetaLabels=full); nothing else of EC2.
+    expect(double.calls()).toEqual({ 'ecs:DescribeTasks': 1, 'ec2:DescribeNetworkInterfaces': 1 });
     expect(double.s3.object(BUCKET, KEY)?.writes).toBe(2);
   });
 });

@@ -55,13 +55,15 @@ export type ServiceRecord = Omit<EcsService, 'tasks'> & {
 };
 
 /**
- * A described task plus the facts used to attribute it to a service (`group`) and to find the
- * EC2 host of a bridge/host task (`containerInstanceArn`, `launchType`).
+ * A described task plus the facts used to attribute it to a service (`group`) and to read its
+ * ENI's public IP (`networkInterfaceId`, `MetaLabels=full`); the EC2 host of a bridge/host task is
+ * found by the model's `containerInstanceArn` and `launchType`.
  */
 export type TaskRecord = Task & {
   readonly group: string | undefined;
   readonly startedBy?: string;
-  readonly containerInstanceArn?: string;
+  /** The awsvpc ENI attachment's `networkInterfaceId` (not kept in the snapshot). */
+  readonly networkInterfaceId?: string;
 };
 
 /** A container instance as described: the EC2 instance it runs on (absent on ECS Anywhere). */
@@ -300,9 +302,16 @@ const toTaskRecord = (t: SdkTask): TaskRecord => {
     ...(networkMode === undefined ? {} : { networkMode }),
     ...(bindings.length === 0 ? {} : { portBindings: bindings }),
     ...(t.containerInstanceArn === undefined ? {} : { containerInstanceArn: t.containerInstanceArn }),
+    ...networkInterfaceOf(t),
     // launchType (issue 14's EXTERNAL test and the `MetaLabels=full` label) comes with the facts.
     ...taskFacts(t),
   };
+};
+
+const networkInterfaceOf = (t: SdkTask): { networkInterfaceId?: string } => {
+  const eni = (t.attachments ?? []).find((a) => a.type === 'ElasticNetworkInterface');
+  const id = eni?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
+  return id ? { networkInterfaceId: id } : {};
 };
 
 /** The facts Prometheus' `aws_sd_configs` role `ecs` labels a task with, where the task has them. */

@@ -17,6 +17,13 @@ export const DESCRIBE_CONTAINER_INSTANCES_BATCH = 100;
  * `MaxResults`); the answer may still page, so `NextToken` is followed.
  */
 export const DESCRIBE_INSTANCES_BATCH = 1000;
+/**
+ * EC2 DescribeNetworkInterfaces is asked by a `network-interface-id` filter (an ENI id EC2 no longer
+ * knows is then simply not returned, where `NetworkInterfaceIds` would fail the call): EC2 takes at
+ * most 200 values per filter, and pages of at most 1,000 (`MaxResults`, allowed with filters).
+ */
+export const DESCRIBE_NETWORK_INTERFACES_FILTER_VALUES = 200;
+export const DESCRIBE_NETWORK_INTERFACES_PAGE = 1000;
 /** ECS ListServices / ListTasks / ListServicesByNamespace return at most 100 per page (default 10 / 100 / 10). */
 export const ECS_LIST_PAGE = 100;
 /** Cloud Map ListNamespaces / ListServices / ListInstances return at most 100 per page. */
@@ -93,6 +100,15 @@ export const AWS_RATE_FAMILIES: readonly RateFamily[] = [
   {
     name: 'EC2 DescribeInstances',
     operations: ['ec2:DescribeInstances'],
+    burst: 100,
+    ratePerSecond: 20,
+    published: true,
+  },
+  // DescribeNetworkInterfaces (public IPs of awsvpc tasks, `MetaLabels=full`): another
+  // non-mutating action, its own bucket of the same size.
+  {
+    name: 'EC2 DescribeNetworkInterfaces',
+    operations: ['ec2:DescribeNetworkInterfaces'],
     burst: 100,
     ratePerSecond: 20,
     published: true,

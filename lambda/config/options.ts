@@ -491,7 +491,7 @@ export const OPTIONS: OptionTable = {
     defaultText: 'true',
     example: 'false',
     meaning:
-      'Read container instances and EC2 for the host address of `bridge`/`host` tasks. `false` skips those tasks (`host_address_disabled`).',
+      'Read container instances and EC2 for the host address of `bridge`/`host` tasks (and, with `MetaLabels=full`, the EC2 labels). `false` skips those tasks (`host_address_disabled`) and reads no EC2.',
     blankIsUnset: true,
     secret: false,
     parse: boolean,
@@ -636,7 +636,7 @@ export const OPTIONS: OptionTable = {
     defaultText: 'full',
     example: 'compact',
     meaning:
-      "`full`: also Prometheus' own `aws_sd_configs` role `ecs` metadata (`__meta_ecs_task_arn`, tag families, …) and Cloud Map ids; `compact`: the original's labels only.",
+      "`full`: also Prometheus' own `aws_sd_configs` role `ecs` metadata (`__meta_ecs_task_arn`, EC2 instance and public IPs, tag families, …) and Cloud Map ids; `compact`: the original's labels only.",
     blankIsUnset: true,
     secret: false,
     parse: oneOf(Object.values(MetaLabels)),

@@ -34,7 +34,7 @@ h1{font-size:18px;margin:0 0 4px}
 #count{color:#57606a}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #eaeef2}
-th{background:#fff;font-weight:600}
+th{background:#fff;font-weight:600;white-space:nowrap}
 td.id{font-family:ui-monospace,monospace;font-size:12px}
 td.kind,td.outcome{white-space:nowrap}
 tr.no td.outcome{color:#cf222e;font-weight:600}
@@ -83,6 +83,7 @@ const KIND_TEXT: Readonly<Record<ExplainKind, string>> = {
   [ExplainKind.Service]: 'service',
   [ExplainKind.Task]: 'task',
   [ExplainKind.ScrapeGroup]: 'scrape group',
+  [ExplainKind.CloudMapInstance]: 'Cloud Map instance',
 };
 
 const cell = (text: string, className?: string): string =>
@@ -103,7 +104,8 @@ const notesCell = (item: ExplainEntry): string => {
 const row = (item: ExplainEntry): string =>
   `<tr class="${item.kind} ${item.target ? 'yes' : 'no'}" data-target="${item.target}">` +
   cell(KIND_TEXT[item.kind], 'kind') +
-  cell(item.cluster) +
+  // A Cloud Map instance (and its groups) sits in a namespace, shown where a task shows its cluster.
+  cell(item.namespace ?? item.cluster) +
   cell(item.service) +
   cell(item.task, 'id') +
   cell(item.group) +
@@ -122,9 +124,15 @@ export type ExplainPageInput = {
 export const renderExplainPage = ({ explain, targetCount, completedAt }: ExplainPageInput): string => {
   const notTargets = explain.entries.filter((e) => e.kind === ExplainKind.Task && !e.target).length;
   const excluded = explain.entries.filter((e) => e.kind === ExplainKind.Service && !e.target).length;
+  const instances = explain.entries.filter((e) => e.kind === ExplainKind.CloudMapInstance);
+  const instancesText =
+    instances.length === 0
+      ? ''
+      : `Cloud Map instances without a target: ${instances.filter((e) => !e.target).length}; `;
   const omitted = Object.values(explain.omitted).reduce((sum, n) => sum + n, 0);
   const summary =
     `${targetCount} targets; tasks without a target: ${notTargets}; services without a target: ${excluded}; ` +
+    instancesText +
     `refreshed ${new Date(completedAt).toISOString()}` +
     (omitted > 0 ? `; ${omitted} target entries not listed (bounded)` : '');
   return [
@@ -138,7 +146,7 @@ export const renderExplainPage = ({ explain, targetCount, completedAt }: Explain
     `<p class="summary">${escapeHtml(summary)}</p>`,
     '<div class="controls"><input id="q" type="search" placeholder="filter: cluster, service, task, reason, value" aria-label="filter">',
     '<label><input id="only" type="checkbox"> only not targets</label><span id="count"></span></div></header>',
-    '<table id="explain"><thead><tr><th>kind</th><th>cluster</th><th>service</th><th>task</th>' +
+    '<table id="explain"><thead><tr><th>kind</th><th>cluster / namespace</th><th>service</th><th>task / instance</th>' +
       '<th>scrape group</th><th>outcome</th><th>why</th></tr></thead>',
     `<tbody>${explain.entries.map(row).join('\n')}</tbody></table>`,
     `<script>${SCRIPT}</script>`,

@@ -73,8 +73,11 @@ export const readClusterTasks = async (
   };
 };
 
-/** The snapshot's view of a task record: `group` and `startedBy` only for stand-alone tasks. */
+/**
+ * The snapshot's view of a task record: `group` and `startedBy` only for stand-alone tasks; the
+ * ENI id only served to read its public IP.
+ */
 export const toSnapshotTask = (record: TaskRecord, standalone: boolean): Task => {
-  const { group, startedBy, containerInstanceArn: _instance, ...task } = record;
+  const { group, startedBy, networkInterfaceId: _eni, ...task } = record;
   return standalone ? { ...task, group: group ?? '', startedBy: startedBy ?? '' } : task;
 };

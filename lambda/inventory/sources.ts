@@ -54,6 +54,7 @@ export const sourceCache = (cache: TtlCache, name: string, several: boolean): Tt
     ? {
         get: (key) => cache.get(`${name}|${key}`),
         set: (key, value, ttlMs) => cache.set(`${name}|${key}`, value, ttlMs),
+        remainingMs: (key) => cache.remainingMs(`${name}|${key}`),
         clear: () => cache.clear(),
         get size() {
           return cache.size;

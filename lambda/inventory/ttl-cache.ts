@@ -6,6 +6,8 @@
 export type TtlCache = {
   get<T>(key: string): T | undefined;
   set<T>(key: string, value: T, ttlMs: number): void;
+  /** Milliseconds until `key` expires; 0 when it is absent or expired. */
+  remainingMs(key: string): number;
   clear(): void;
   readonly size: number;
 };
@@ -21,6 +23,10 @@ export const createTtlCache = (now: () => number = Date.now): TtlCache => {
         return undefined;
       }
       return entry.value as T;
+    },
+    remainingMs(key) {
+      const entry = entries.get(key);
+      return entry === undefined ? 0 : Math.max(0, entry.expiresAt - now());
     },
     set(key, value, ttlMs) {
       if (ttlMs > 0) entries.set(key, { value, expiresAt: now() + ttlMs });

@@ -28,6 +28,26 @@ export const SkipReason = {
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 
+/**
+ * Why a Cloud Map instance of a configured namespace (`CloudMapInstanceTargets`) produced no target
+ * of its own (docs/decisions.md "Explain view (issue 15)"). Not counted in `skipped` (those count
+ * tasks); recorded in the explain view only, with the same names.
+ */
+export const CloudMapInstanceSkipReason = {
+  /** The instance carries `ECS_CLUSTER_NAME`: ECS registered a task, which is the target (or not) itself. */
+  EcsOwned: 'ecs_owned',
+  /** Its Cloud Map service did not pass `CloudMapServiceSelectorTags`. */
+  CloudMapNotSelected: 'cloud_map_not_selected',
+  /** `CloudMapHealthyOnly` and Cloud Map reports it (or it was registered) `UNHEALTHY`. */
+  Unhealthy: 'unhealthy',
+  /** No `AWS_INSTANCE_IPV4`/`AWS_INSTANCE_IPV6` of the family `IpAddressFamily` asks for. */
+  NoInstanceAddress: 'no_instance_address',
+  /** No valid `<prefix>PORT*` tag on its Cloud Map service or namespace and no valid `AWS_INSTANCE_PORT`. */
+  NoInstancePort: 'no_instance_port',
+} as const;
+export type CloudMapInstanceSkipReason =
+  (typeof CloudMapInstanceSkipReason)[keyof typeof CloudMapInstanceSkipReason];
+
 /** Why a label was left out of a target (docs/decisions.md, "Hostile input (issue 10)"). */
 export const DroppedLabelReason = {
   /** An AWS tag whose sanitised name starts with `__` or is `job`: it would steer Prometheus. */

@@ -1,11 +1,11 @@
 /**
- * The explain record of one refresh: for every cluster, service, task and scrape group considered,
- * whether it became a target and, if not, why, with the values that decided it
+ * The explain record of one refresh: for every cluster, service, task, scrape group and Cloud
+ * Map-only instance (`CloudMapInstanceTargets`) considered, whether it became a target and, if not, why, with the values that decided it
  * (docs/decisions.md "Explain view (issue 15)"). Plain data in `model/`: the target builder writes
  * it, the refresher stores it in the snapshot, the HTTP layer and the CLI render it.
  */
 
-import { SkipReason } from './discovery.ts';
+import { CloudMapInstanceSkipReason, SkipReason } from './discovery.ts';
 
 /** What one explain entry describes. */
 export const ExplainKind = {
@@ -13,6 +13,11 @@ export const ExplainKind = {
   Service: 'service',
   Task: 'task',
   ScrapeGroup: 'scrape_group',
+  /**
+   * An instance of a configured namespace's Cloud Map service considered as a Cloud Map-only target
+   * (`CloudMapInstanceTargets`); its scrape groups follow it as `scrape_group` entries.
+   */
+  CloudMapInstance: 'cloud_map_instance',
 } as const;
 export type ExplainKind = (typeof ExplainKind)[keyof typeof ExplainKind];
 
@@ -33,15 +38,19 @@ export const ExplainReason = {
    * (`container->host;…`); external_instance `networkMode`; host_address_disabled `networkMode`, `option`.
    */
   ...SkipReason,
+  /**
+   * Every reason a Cloud Map instance is no target of its own, likewise by construction. Values:
+   * ecs_owned `ECS_CLUSTER_NAME` (and `ECS_SERVICE_NAME` when registered); unhealthy `healthStatus`
+   * or `AWS_INIT_HEALTH_STATUS` (whichever decided), `option`; no_instance_address the address
+   * attributes present and `option`; no_instance_port `lookedFor` and `AWS_INSTANCE_PORT` when
+   * present. cloud_map_not_selected (`cloudMapService`, `wanted`) is also noted on an ECS service whose
+   * Cloud Map service did not pass `CloudMapServiceSelectorTags`, so it does not enrich the targets.
+   */
+  ...CloudMapInstanceSkipReason,
   /** A tag left out because its label name is reserved for Prometheus: values `resource`, `tag`. */
   ReservedTag: 'reserved_tag',
   /** A label left out because its value is over 16 KiB: values `label`, `bytes`. */
   OversizedValue: 'oversized_value',
-  /**
-   * The Cloud Map service this ECS service is registered in did not pass
-   * `CloudMapServiceSelectorTags`, so it does not enrich the targets: values `cloudMapService`, `wanted`.
-   */
-  CloudMapNotSelected: 'cloud_map_not_selected',
 } as const;
 export type ExplainReason = (typeof ExplainReason)[keyof typeof ExplainReason];
 
@@ -53,12 +62,21 @@ export type ExplainNote = {
 
 export type ExplainEntry = {
   readonly kind: ExplainKind;
+  /**
+   * The Cloud Map namespace (name) of a Cloud Map instance entry and its scrape groups; absent on
+   * every other entry, so the entries of ECS resources keep their shape.
+   */
+  readonly namespace?: string;
+  /** `''` on Cloud Map instance entries and their scrape groups. */
   readonly cluster: string;
-  /** `''` on cluster entries. */
+  /** `''` on cluster entries; the Cloud Map service's name on Cloud Map instance entries. */
   readonly service: string;
-  /** The task id (last ARN segment); `''` above task entries. */
+  /** The task id (last ARN segment), or the Cloud Map instance id; `''` above task entries. */
   readonly task: string;
-  /** The scrape group's port tag (`METRICS_PORT`, `METRICS_PORT_ECS`); `''` on other entries. */
+  /**
+   * The scrape group's port tag (`METRICS_PORT`, `METRICS_PORT_ECS`; `AWS_INSTANCE_PORT` for a Cloud
+   * Map instance scraped on that attribute); `''` on other entries.
+   */
   readonly group: string;
   /** `ip:port` of a scrape group that became a target; `''` otherwise. */
   readonly address: string;
@@ -69,7 +87,10 @@ export type ExplainEntry = {
 };
 
 export type Explain = {
-  /** In fleet order: cluster, its services (excluded ones after the selected), their tasks, their groups. */
+  /**
+   * In fleet order: cluster, its services (excluded ones after the selected), their tasks, their
+   * groups; then the Cloud Map instances (namespace, service, instance id), each with its groups.
+   */
   readonly entries: readonly ExplainEntry[];
   /** Entries left out to bound the record, by kind (targets go first; see `MAX_EXPLAIN_ENTRIES`). */
   readonly omitted: Readonly<Record<ExplainKind, number>>;
@@ -98,6 +119,10 @@ export const EXPLAIN_REASON_TEXT: Readonly<Record<ExplainReason, string>> = {
   [ExplainReason.UnmappedPort]: 'container port has no host port binding',
   [ExplainReason.ExternalInstance]: 'task runs on ECS Anywhere: no host address',
   [ExplainReason.HostAddressDisabled]: 'host address not read (Ec2HostAddresses=false)',
+  [ExplainReason.EcsOwned]: 'registered by ECS: a target only through its task',
+  [ExplainReason.Unhealthy]: 'left out as UNHEALTHY (CloudMapHealthyOnly)',
+  [ExplainReason.NoInstanceAddress]: 'instance has no address of the IpAddressFamily',
+  [ExplainReason.NoInstancePort]: 'no port tag and no valid AWS_INSTANCE_PORT',
   [ExplainReason.ReservedTag]: 'tag left out: its label name is reserved for Prometheus',
   [ExplainReason.OversizedValue]: 'label left out: its value is over 16 KiB',
   [ExplainReason.CloudMapNotSelected]: 'Cloud Map service not selected by CloudMapServiceSelectorTags',

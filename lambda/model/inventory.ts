@@ -46,6 +46,42 @@ export type Task = {
   readonly platformVersion?: string;
   /** The awsvpc ENI attachment's `subnetId`. */
   readonly subnetId?: string;
+  /**
+   * `containerInstanceArn`: the container instance the task runs on (EC2 and ECS Anywhere
+   * `EXTERNAL`; absent on Fargate). Absent in snapshots written before it was kept.
+   */
+  readonly containerInstanceArn?: string;
+  /**
+   * The EC2 instance of that container instance, as DescribeInstances reported it
+   * (`MetaLabels=full` only; docs/decisions.md "EC2 labels (issue 15)"). Absent on Fargate and
+   * ECS Anywhere, with `Ec2HostAddresses=false`, when EC2 did not return it, and in older snapshots.
+   */
+  readonly ec2Instance?: Ec2Instance;
+  /**
+   * The public IPv4 of an awsvpc task: its ENI's `association.publicIp` (DescribeNetworkInterfaces,
+   * `MetaLabels=full` only). Absent when the ENI has none or it was not read.
+   */
+  readonly publicIp?: string;
+};
+
+/**
+ * The EC2 facts Prometheus' `aws_sd_configs` role `ecs` labels a task on EC2 with. Type, public IP
+ * and tags can change while the instance runs, so they are re-read (docs/decisions.md "EC2 labels
+ * (issue 15)").
+ */
+export type Ec2Instance = {
+  /** `InstanceId`, `i-…`. */
+  readonly id: string;
+  /** `InstanceType`, e.g. `m7g.large`. */
+  readonly type?: string;
+  /** `PrivateIpAddress`. */
+  readonly privateIp?: string;
+  /** `PublicIpAddress`, when the instance has one. */
+  readonly publicIp?: string;
+  /** `SubnetId` (Prometheus' `__meta_ecs_subnet_id` of bridge/host tasks). */
+  readonly subnetId?: string;
+  /** Instance tags, ordered by key (EC2 promises no order). Untrusted input like every tag. */
+  readonly tags: readonly Tag[];
 };
 
 /** One `networkBindings` entry: the container port a tag names and the host port ECS mapped it to. */

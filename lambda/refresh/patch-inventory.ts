@@ -3,11 +3,12 @@
  * holds; a task of a service the inventory does not hold is ignored until the next full reconcile
  * (decisions.md, "One refresh per fleet (issue 13)"). A stand-alone task (its `group` is not
  * `service:…`) joins its cluster's stand-alone tasks when the inventory holds them
- * (`EcsIncludeStandaloneTasks`).
+ * (`EcsIncludeStandaloneTasks`). The task definitions the refresher read for the joining tasks
+ * (`DockerLabels`) are added, so their docker-label targets appear in the same patch.
  */
 import type { TaskRecord } from '../aws/ecs.ts';
 import { toSnapshotTask } from '../inventory/cluster-tasks.ts';
-import type { InventorySnapshot, Task } from '../model/inventory.ts';
+import type { InventorySnapshot, Task, TaskDefinition } from '../model/inventory.ts';
 import type { TaskChange } from './task-events.ts';
 
 const byArn = (a: Task, b: Task) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
@@ -37,15 +38,78 @@ export const relevantTo = (inventory: InventorySnapshot) => {
         : standalone.has(change.clusterArn)));
 };
 
+/** Whether a re-read task joins the inventory: ECS wants it running and its service (or cluster) is held. */
+const joinsInventory = (inventory: InventorySnapshot) => {
+  const services = new Set<string>();
+  const standalone = new Set<string>();
+  for (const cluster of inventory.clusters) {
+    if (cluster.standaloneTasks !== undefined) standalone.add(cluster.arn);
+    for (const service of cluster.services) services.add(serviceKey(cluster.arn, `service:${service.name}`));
+  }
+  return (clusterArn: string, record: TaskRecord): boolean =>
+    record.group !== undefined &&
+    record.desiredStatus === 'RUNNING' &&
+    (isServiceGroup(record.group)
+      ? services.has(serviceKey(clusterArn, record.group))
+      : standalone.has(clusterArn));
+};
+
+/**
+ * Task-definition ARNs of the re-read tasks of `clusterArn` that will join the inventory and whose
+ * definition it does not hold, sorted, each once: what an event batch must read with
+ * `DockerLabels` (docs/decisions.md "One refresh per fleet (issue 13)").
+ */
+export const missingTaskDefinitionArns = (
+  inventory: InventorySnapshot,
+  clusterArn: string,
+  records: readonly TaskRecord[],
+): string[] => {
+  const known = new Set((inventory.taskDefinitions ?? []).map((definition) => definition.arn));
+  const joins = joinsInventory(inventory);
+  const arns = records
+    .filter((record) => joins(clusterArn, record))
+    .map((record) => record.taskDefinitionArn)
+    .filter((arn) => arn !== '' && !known.has(arn));
+  return [...new Set(arns)].sort();
+};
+
+const heldTaskDefinitionArns = (inventory: InventorySnapshot): Set<string> =>
+  new Set(
+    inventory.clusters.flatMap((cluster) => [
+      ...cluster.services.flatMap((service) => service.tasks.map((task) => task.taskDefinitionArn)),
+      ...(cluster.standaloneTasks ?? []).map((task) => task.taskDefinitionArn),
+    ]),
+  );
+
+/**
+ * The held definitions, then the `added` ones not held yet, kept only while a task of the inventory
+ * uses them (as a full reconcile would hold them). Absent stays absent when nothing is added.
+ */
+const withAddedDefinitions = (
+  inventory: InventorySnapshot,
+  added: readonly TaskDefinition[],
+): InventorySnapshot => {
+  if (inventory.taskDefinitions === undefined && added.length === 0) return inventory;
+  const held = inventory.taskDefinitions ?? [];
+  const known = new Set(held.map((definition) => definition.arn));
+  const used = heldTaskDefinitionArns(inventory);
+  // Each ARN once: two clusters of one batch may bring the same revision.
+  const fresh = added.filter((definition) => !known.has(definition.arn) && known.add(definition.arn));
+  const taskDefinitions = [...held, ...fresh].filter((definition) => used.has(definition.arn));
+  return { ...inventory, taskDefinitions };
+};
+
 /**
  * The inventory with every `changed` task removed, then the `described` ones put back into the
  * service named by their `group` when ECS still wants them running (the collector lists tasks
- * with desiredStatus RUNNING; the target builder decides on lastStatus).
+ * with desiredStatus RUNNING; the target builder decides on lastStatus), with `definitions` (the
+ * task definitions read for them) among its task definitions.
  */
 export const patchInventory = (
   inventory: InventorySnapshot,
   changed: readonly TaskChange[],
   described: readonly (TaskRecord & { readonly clusterArn: string })[],
+  definitions: readonly TaskDefinition[] = [],
 ): InventorySnapshot => {
   const removed = new Set(changed.map((change) => change.taskArn));
   const joining = new Map<string, Task[]>();
@@ -61,7 +125,7 @@ export const patchInventory = (
     const key = serviceKey(clusterArn, group);
     joining.set(key, [...(joining.get(key) ?? []), toSnapshotTask(record, false)]);
   }
-  return {
+  const patched: InventorySnapshot = {
     ...inventory,
     clusters: inventory.clusters.map((cluster) => ({
       ...cluster,
@@ -81,6 +145,7 @@ export const patchInventory = (
       }),
     })),
   };
+  return withAddedDefinitions(patched, definitions);
 };
 
 /** Versions of the tasks still held plus the ones just changed; the rest are forgotten. */

@@ -14,9 +14,10 @@ import { createDiscoverDetailed } from '../discover.ts';
 import { prepareBody } from '../http/body.ts';
 import { withHostAddresses } from '../inventory/host-addresses.ts';
 import { sourceCache } from '../inventory/sources.ts';
+import { readTaskDefinitions, type TaskDefinitionReads } from '../inventory/task-definitions.ts';
 import { createTtlCache, type TtlCache } from '../inventory/ttl-cache.ts';
 import type { Log } from '../log.ts';
-import type { InventorySnapshot } from '../model/inventory.ts';
+import type { InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -25,7 +26,12 @@ import {
   SnapshotKind,
 } from '../model/snapshot.ts';
 import { buildTargets, renderTargets } from '../targets/index.ts';
-import { nextTaskVersions, patchInventory, relevantTo } from './patch-inventory.ts';
+import {
+  missingTaskDefinitionArns,
+  nextTaskVersions,
+  patchInventory,
+  relevantTo,
+} from './patch-inventory.ts';
 import { isFinal, latestChanges, type TaskChange } from './task-events.ts';
 
 export type RefresherDeps = {
@@ -205,12 +211,17 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       toRead.set(change.clusterArn, [...(toRead.get(change.clusterArn) ?? []), change.taskArn]);
     }
     let described: (TaskRecord & { clusterArn: string })[];
+    let definitions: TaskDefinition[];
+    // Per source: two clusters adding tasks of one new revision share its one read.
+    const definitionReads = new Map<Source, TaskDefinitionReads>(
+      sources.map((source) => [source, new Map()]),
+    );
     try {
       const perCluster = await Promise.all(
         [...toRead].map(async ([clusterArn, arns]) => {
           const source = sourceOfArn(sources, clusterArn);
           const ctx = source === undefined ? undefined : contexts.get(source);
-          if (source === undefined || ctx === undefined) return [];
+          if (source === undefined || ctx === undefined) return { tasks: [], definitions: [] };
           const tasks = await describeTasks(ctx, source.clients.ecs, clusterArn, arns);
           // The source's clients (its EC2) and its keys in the cache, as its reconcile used them.
           const collectDeps = {
@@ -219,11 +230,22 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
             config: deps.config,
             cache: sourceCache(cache, source.name, sources.length > 1),
           };
-          const hosted = await withHostAddresses(collectDeps, clusterArn, tasks, true);
-          return hosted.map((task) => ({ ...task, clusterArn }));
+          // A joining task of a revision the snapshot does not hold: read it (cached for good,
+          // paced like the reconcile's reads; none with DockerLabels=none), so its docker-label
+          // targets come with this patch (docs/decisions.md "One refresh per fleet (issue 13)").
+          const [hosted, read] = await Promise.all([
+            withHostAddresses(collectDeps, clusterArn, tasks, true),
+            readTaskDefinitions(
+              collectDeps,
+              missingTaskDefinitionArns(previous.inventory, clusterArn, tasks),
+              definitionReads.get(source),
+            ),
+          ]);
+          return { tasks: hosted.map((task) => ({ ...task, clusterArn })), definitions: read };
         }),
       );
-      described = perCluster.flat();
+      described = perCluster.flatMap((cluster) => cluster.tasks);
+      definitions = perCluster.flatMap((cluster) => cluster.definitions);
     } finally {
       for (const ctx of contexts.values()) for (const warning of ctx.warnings) onWarning(warning);
     }
@@ -232,7 +254,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       for (const [operation, count] of Object.entries(ctx.calls))
         calls[operation] = (calls[operation] ?? 0) + count;
     }
-    const inventory = patchInventory(previous.inventory, relevant, described);
+    const inventory = patchInventory(previous.inventory, relevant, described, definitions);
     const built = await build(inventory, startedAt, calls);
     const report = await write(current, {
       ...built,

@@ -246,7 +246,12 @@ type Place = Readonly<Record<string, string>>;
 const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 
 /** The labels whose value fits the bound; the others are reported and counted. */
-const boundedLabels = (labels: readonly Label[], place: Place, report: Report): readonly Label[] =>
+const boundedLabels = (
+  labels: readonly Label[],
+  place: Place,
+  report: Report,
+  resource: string | undefined = place.task,
+): readonly Label[] =>
   labels.filter((label) => {
     const bytes = utf8Bytes(label.value);
     if (bytes <= MAX_LABEL_VALUE_BYTES) return true;
@@ -256,7 +261,7 @@ const boundedLabels = (labels: readonly Label[], place: Place, report: Report): 
       // At least; relabelling stops expanding a value once it is over the bound.
       data: { ...place, label: label.name, bytes, reason: DroppedLabelReason.OversizedValue },
     });
-    if (place.task !== undefined) addNote(report, place.task, oversizedValueNote(label.name, bytes));
+    if (resource !== undefined) addNote(report, resource, oversizedValueNote(label.name, bytes));
     return false;
   });
 
@@ -444,7 +449,7 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     report,
     hardening: {
       tagLabels: (resource, tags, filter, priority) => tagLabels(resource, tags, filter, priority, report),
-      bounded: (labels, place) => boundedLabels(labels, place, report),
+      bounded: (labels, place, resource) => boundedLabels(labels, place, report, resource),
       warn: (warning) => report.warnings.push(warning),
     },
   };
@@ -518,7 +523,9 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
     explain.clusterDone(cluster);
   }
   if (config.cloudMapInstanceTargets) {
-    groups.push(...cloudMapInstanceTargets(snapshot, config, context.extras, context.hardening));
+    const instances = cloudMapInstanceTargets(snapshot, config, context.extras, context.hardening);
+    groups.push(...instances.groups);
+    explain.cloudMapInstances(instances.decisions, (resource) => takeNotes(report, resource));
   }
   const { warnings, dropped } = report;
   return { groups, skipped, droppedLabels: dropped, warnings, explain: explain.finish() };

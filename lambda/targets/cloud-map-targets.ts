@@ -3,7 +3,8 @@
  * (issue 14)"): instances of the configured namespaces' selected services that are not ECS tasks
  * (EC2 or on-premises registrations). An instance with `ECS_CLUSTER_NAME` is ECS-owned: it is a
  * target only through its running task, never on its own, so a stale registration of a stopped
- * task never comes back and nothing is emitted twice. Pure.
+ * task never comes back and nothing is emitted twice. Every instance considered comes back with its
+ * decision for the explain view (docs/decisions.md "Explain view (issue 15)"). Pure.
  */
 import { compileGlobs } from '../config/globs.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
@@ -12,7 +13,7 @@ import {
   ECS_CLUSTER_NAME_ATTRIBUTE,
   INSTANCE_IPV4_ATTRIBUTE,
 } from '../model/cloud-map-match.ts';
-import { SkipReason } from '../model/discovery.ts';
+import { CloudMapInstanceSkipReason, SkipReason } from '../model/discovery.ts';
 import type {
   CloudMapInstance,
   CloudMapService,
@@ -25,7 +26,7 @@ import { addLabels, type Label, LabelPriority } from './label-set.ts';
 import { CLOUD_MAP_INSTANCE_ATTRIBUTE_PREFIX, MetaLabel, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
-import { extractScrapeGroups, parsePort, type ScrapeGroup } from './scrape-groups.ts';
+import { type BadPort, extractScrapeGroups, parsePort, type ScrapeGroup } from './scrape-groups.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 export const INSTANCE_IPV6_ATTRIBUTE = 'AWS_INSTANCE_IPV6';
@@ -58,20 +59,58 @@ export type Hardening = {
     filter: (key: string) => boolean,
     priority: LabelPriority,
   ) => Label[];
-  readonly bounded: (labels: readonly Label[], place: Readonly<Record<string, string>>) => readonly Label[];
+  /** Labels within the value bound; a dropped one is noted on `resource` (the explain view). */
+  readonly bounded: (
+    labels: readonly Label[],
+    place: Readonly<Record<string, string>>,
+    resource: string,
+  ) => readonly Label[];
   readonly warn: (warning: {
     readonly message: string;
     readonly data: Readonly<Record<string, unknown>>;
   }) => void;
 };
 
-/** The scrape groups: the service's/namespace's port tags, else `AWS_INSTANCE_PORT` at `/metrics`. */
+/**
+ * The scrape groups: the service's/namespace's port tags, else `AWS_INSTANCE_PORT` at `/metrics`;
+ * `tag` names what gave each group's port (the explain view).
+ */
 const scrapeGroups = (merged: readonly Label[], instance: CloudMapInstance, prefix: string) => {
   const extracted = extractScrapeGroups(merged, prefix);
-  if (extracted.groups.length > 0) return extracted;
+  if (extracted.groups.length > 0) {
+    return { ...extracted, tag: (group: ScrapeGroup) => `${prefix}PORT${group.key}` };
+  }
   const port = parsePort(instance.attributes[INSTANCE_PORT_ATTRIBUTE] ?? '');
   const fallback: ScrapeGroup[] = port === undefined ? [] : [{ key: '', port, path: '/metrics', name: '' }];
-  return { groups: fallback, labels: extracted.labels, badPorts: extracted.badPorts };
+  return {
+    groups: fallback,
+    labels: extracted.labels,
+    badPorts: extracted.badPorts,
+    tag: () => INSTANCE_PORT_ATTRIBUTE,
+  };
+};
+
+/** What was decided for one instance of a configured namespace (the explain view). */
+export type InstanceDecision = {
+  readonly namespace: Namespace;
+  readonly service: CloudMapService;
+  readonly instance: CloudMapInstance;
+  /** Why it is no target; `undefined` when it is one. */
+  readonly skip: CloudMapInstanceSkipReason | undefined;
+  /** Each target: the tag (or `AWS_INSTANCE_PORT`) that gave its port, and `host:port`. */
+  readonly targets: readonly { readonly tag: string; readonly address: string }[];
+  /** Port tags of its Cloud Map service or namespace whose value is not a decimal 1..65535. */
+  readonly badPorts: readonly BadPort[];
+};
+
+/** The key explain notes about one instance are kept under (an instance id is unique per service only). */
+export const instanceResource = (service: CloudMapService, instance: CloudMapInstance): string =>
+  `${service.arn} ${instance.id}`;
+
+export type CloudMapInstanceTargets = {
+  readonly groups: readonly TargetGroup[];
+  /** Namespace by namespace (snapshot order), service by service, instance by id, as `groups`. */
+  readonly decisions: readonly InstanceDecision[];
 };
 
 const systemLabels = (service: CloudMapService, instance: CloudMapInstance): Label[] => {
@@ -102,21 +141,39 @@ const systemLabels = (service: CloudMapService, instance: CloudMapInstance): Lab
 
 /**
  * Target groups of the non-ECS instances, namespace by namespace (snapshot order), service by
- * service, instance by id. `extras` are the extra labels, already filtered.
+ * service, instance by id, and the decision for every instance of a configured namespace's services
+ * (the not selected ones too). `extras` are the extra labels, already filtered.
  */
 export const cloudMapInstanceTargets = (
   snapshot: InventorySnapshot,
   config: DiscoveryConfig,
   extras: readonly Label[],
   hardening: Hardening,
-): TargetGroup[] => {
+): CloudMapInstanceTargets => {
   const serviceTags = compileGlobs(config.cloudMapServiceTags);
   const namespaceTags = compileGlobs(config.cloudMapNamespaceTags);
   const out: TargetGroup[] = [];
+  const decisions: InstanceDecision[] = [];
   for (const namespace of snapshot.namespaces) {
     if (!isConfigured(namespace, config.cloudMapNamespaces)) continue;
     for (const service of namespace.services) {
-      if (!service.selected) continue;
+      const decide = (
+        instance: CloudMapInstance,
+        skip: CloudMapInstanceSkipReason | undefined,
+        rest: Partial<Pick<InstanceDecision, 'targets' | 'badPorts'>> = {},
+      ): void => {
+        decisions.push({ namespace, service, instance, skip, targets: [], badPorts: [], ...rest });
+      };
+      if (!service.selected) {
+        for (const instance of service.instances) {
+          const ecsOwned = instance.attributes[ECS_CLUSTER_NAME_ATTRIBUTE] !== undefined;
+          decide(
+            instance,
+            ecsOwned ? CloudMapInstanceSkipReason.EcsOwned : CloudMapInstanceSkipReason.CloudMapNotSelected,
+          );
+        }
+        continue;
+      }
       const merged = addLabels(
         [],
         [
@@ -131,8 +188,14 @@ export const cloudMapInstanceTargets = (
         ],
       );
       for (const instance of service.instances) {
-        if (instance.attributes[ECS_CLUSTER_NAME_ATTRIBUTE] !== undefined) continue;
-        if (config.cloudMapHealthyOnly && isUnhealthy(instance)) continue;
+        if (instance.attributes[ECS_CLUSTER_NAME_ATTRIBUTE] !== undefined) {
+          decide(instance, CloudMapInstanceSkipReason.EcsOwned);
+          continue;
+        }
+        if (config.cloudMapHealthyOnly && isUnhealthy(instance)) {
+          decide(instance, CloudMapInstanceSkipReason.Unhealthy);
+          continue;
+        }
         const addresses = selectAddresses(
           {
             ipv4: instance.attributes[INSTANCE_IPV4_ATTRIBUTE]?.trim() || undefined,
@@ -140,8 +203,15 @@ export const cloudMapInstanceTargets = (
           },
           config.ipAddressFamily,
         );
-        if (addresses.length === 0) continue;
-        const { groups, labels, badPorts } = scrapeGroups(merged, instance, config.metricsPathPortTagPrefix);
+        if (addresses.length === 0) {
+          decide(instance, CloudMapInstanceSkipReason.NoInstanceAddress);
+          continue;
+        }
+        const { groups, labels, badPorts, tag } = scrapeGroups(
+          merged,
+          instance,
+          config.metricsPathPortTagPrefix,
+        );
         const place = { namespace: namespace.name, service: service.name, instance: instance.id };
         for (const bad of badPorts) {
           hardening.warn({
@@ -149,7 +219,10 @@ export const cloudMapInstanceTargets = (
             data: { ...place, tag: bad.tag, value: bad.value, reason: SkipReason.BadPort },
           });
         }
-        if (groups.length === 0) continue;
+        if (groups.length === 0) {
+          decide(instance, CloudMapInstanceSkipReason.NoInstancePort, { badPorts });
+          continue;
+        }
         const final = hardening.bounded(
           removeTemporaryLabels(
             applyRelabelConfigurations(
@@ -158,17 +231,19 @@ export const cloudMapInstanceTargets = (
             ),
           ),
           place,
+          instanceResource(service, instance),
         );
+        const targets: { tag: string; address: string }[] = [];
         for (const group of groups) {
           for (const address of addresses) {
-            out.push({
-              ...makeTargetGroup(address, group, final),
-              targets: [formatTarget(address, group.port)],
-            });
+            const target = formatTarget(address, group.port);
+            out.push({ ...makeTargetGroup(address, group, final), targets: [target] });
+            targets.push({ tag: tag(group), address: target });
           }
         }
+        decide(instance, undefined, { targets, badPorts });
       }
     }
   }
-  return out;
+  return { groups: out, decisions };
 };

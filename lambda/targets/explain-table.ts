@@ -1,6 +1,7 @@
 /**
  * The explain record as a table for `npm run discover -- --explain`: one line per cluster, service,
- * task and scrape group, the same entries as `GET /debug/targets` in the same order.
+ * task, scrape group and Cloud Map instance, the same entries as `GET /debug/targets` in the same
+ * order. A Cloud Map instance (and its groups) shows its namespace in the CLUSTER column.
  */
 import { EXPLAIN_REASON_TEXT, type Explain, type ExplainEntry, noteValuesText } from '../model/explain.ts';
 import { formatColumns } from './table.ts';
@@ -17,7 +18,7 @@ const why = (entry: ExplainEntry): string =>
 
 const row = (entry: ExplainEntry): readonly string[] => [
   entry.kind,
-  entry.cluster,
+  entry.namespace ?? entry.cluster,
   entry.service,
   entry.task,
   entry.group,

@@ -1,11 +1,17 @@
 /**
  * Assembles the explain record (docs/decisions.md "Explain view (issue 15)") from what the target
  * builder already decided: per task its skip reason and scrape groups, per resource the notes the
- * builder raised (reserved tags, oversized values), and the services the collector left out. Pure.
+ * builder raised (reserved tags, oversized values), the services the collector left out, and per
+ * Cloud Map instance (`CloudMapInstanceTargets`) what `cloud-map-targets.ts` decided. Pure.
  */
 import type { DiscoveryConfig, KeyValue } from '../config/types.ts';
-import { arnResourceName } from '../model/cloud-map-match.ts';
-import { SkipReason } from '../model/discovery.ts';
+import {
+  arnResourceName,
+  ECS_CLUSTER_NAME_ATTRIBUTE,
+  ECS_SERVICE_NAME_ATTRIBUTE,
+  INSTANCE_IPV4_ATTRIBUTE,
+} from '../model/cloud-map-match.ts';
+import { CloudMapInstanceSkipReason, SkipReason } from '../model/discovery.ts';
 import {
   type Explain,
   type ExplainEntry,
@@ -24,6 +30,13 @@ import {
   type InventorySnapshot,
   type Task,
 } from '../model/inventory.ts';
+import {
+  INIT_HEALTH_ATTRIBUTE,
+  INSTANCE_IPV6_ATTRIBUTE,
+  INSTANCE_PORT_ATTRIBUTE,
+  type InstanceDecision,
+  instanceResource,
+} from './cloud-map-targets.ts';
 
 /** A bridge task's scrape group whose container port has no host port binding. */
 export type UnmappedGroup = { readonly tag: string; readonly containerPort: number };
@@ -111,6 +124,51 @@ const unmappedNote = (task: Task, group: UnmappedGroup): ExplainNote =>
     containerPort: String(group.containerPort),
     bindings: bindingsText(task),
   });
+
+/** The instance's attributes among `names` that it has (absent ones are left out), in `names` order. */
+const attributesOf = (decision: InstanceDecision, names: readonly string[]): Record<string, string> =>
+  Object.fromEntries(
+    names.flatMap((name) => {
+      const value = decision.instance.attributes[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+
+/**
+ * The note of each reason an instance is no target, with the values that decided it. A record over
+ * every `CloudMapInstanceSkipReason`, so a new reason cannot go without its note.
+ */
+const INSTANCE_NOTES: {
+  readonly [R in CloudMapInstanceSkipReason]: (
+    decision: InstanceDecision,
+    config: DiscoveryConfig,
+  ) => ExplainNote;
+} = {
+  [CloudMapInstanceSkipReason.EcsOwned]: (decision) =>
+    note(
+      ExplainReason.EcsOwned,
+      attributesOf(decision, [ECS_CLUSTER_NAME_ATTRIBUTE, ECS_SERVICE_NAME_ATTRIBUTE]),
+    ),
+  [CloudMapInstanceSkipReason.CloudMapNotSelected]: (decision, config) =>
+    cloudMapNotSelectedNote(decision.service, config),
+  [CloudMapInstanceSkipReason.Unhealthy]: ({ instance }) =>
+    note(ExplainReason.Unhealthy, {
+      ...(instance.healthStatus === undefined
+        ? { [INIT_HEALTH_ATTRIBUTE]: instance.attributes[INIT_HEALTH_ATTRIBUTE] ?? '' }
+        : { healthStatus: instance.healthStatus }),
+      option: 'CloudMapHealthyOnly=true',
+    }),
+  [CloudMapInstanceSkipReason.NoInstanceAddress]: (decision, config) =>
+    note(ExplainReason.NoInstanceAddress, {
+      ...attributesOf(decision, [INSTANCE_IPV4_ATTRIBUTE, INSTANCE_IPV6_ATTRIBUTE]),
+      option: `IpAddressFamily=${config.ipAddressFamily}`,
+    }),
+  [CloudMapInstanceSkipReason.NoInstancePort]: (decision, config) =>
+    note(ExplainReason.NoInstancePort, {
+      lookedFor: `${config.metricsPathPortTagPrefix}PORT*;${INSTANCE_PORT_ATTRIBUTE}`,
+      ...attributesOf(decision, [INSTANCE_PORT_ATTRIBUTE]),
+    }),
+};
 
 /** Collects the entries of one build in fleet order; `finish` bounds them. */
 export const createExplainRecorder = (snapshot: InventorySnapshot, config: DiscoveryConfig) => {
@@ -217,7 +275,70 @@ export const createExplainRecorder = (snapshot: InventorySnapshot, config: Disco
     return anyTarget;
   };
 
+  const instanceEntries: ExplainEntry[] = [];
+
+  /** One Cloud Map instance entry and its scrape group entries, the namespace named first. */
+  const pushInstance = (decision: InstanceDecision, own: readonly ExplainNote[]): void => {
+    const base = {
+      namespace: decision.namespace.name,
+      cluster: '',
+      service: decision.service.name,
+      task: decision.instance.id,
+    };
+    const isTarget = decision.targets.length > 0;
+    const badPortNote =
+      !isTarget && decision.badPorts.length > 0
+        ? [note(ExplainReason.BadPort, { tag: decision.badPorts.map((b) => b.tag).join(';') })]
+        : [];
+    const skipNote = decision.skip === undefined ? [] : [INSTANCE_NOTES[decision.skip](decision, config)];
+    instanceEntries.push({
+      kind: ExplainKind.CloudMapInstance,
+      ...base,
+      group: '',
+      address: '',
+      target: isTarget,
+      notes: [...skipNote, ...badPortNote, ...own],
+    });
+    for (const target of decision.targets) {
+      instanceEntries.push({
+        kind: ExplainKind.ScrapeGroup,
+        ...base,
+        group: target.tag,
+        address: target.address,
+        target: true,
+        notes: [],
+      });
+    }
+    for (const bad of decision.badPorts) {
+      instanceEntries.push({
+        kind: ExplainKind.ScrapeGroup,
+        ...base,
+        group: bad.tag,
+        address: '',
+        target: false,
+        notes: [note(ExplainReason.BadPort, { tag: bad.tag, value: bad.value })],
+      });
+    }
+  };
+
   return {
+    /**
+     * The Cloud Map instances considered (`CloudMapInstanceTargets`), listed after every ECS entry.
+     * The notes of a Cloud Map service and its namespace (reserved tags) go on the first instance
+     * entry after they were raised, once, like the warning.
+     */
+    cloudMapInstances: (
+      decisions: readonly InstanceDecision[],
+      notesOf: (resource: string) => readonly ExplainNote[],
+    ): void => {
+      for (const decision of decisions) {
+        pushInstance(decision, [
+          ...notesOf(decision.service.arn),
+          ...notesOf(decision.namespace.arn),
+          ...notesOf(instanceResource(decision.service, decision.instance)),
+        ]);
+      }
+    },
     /** Call before the first service of a cluster. */
     clusterStart: (): void => openCluster(),
     /** One ECS service with what was decided for each of its tasks, and its own notes. */
@@ -257,33 +378,41 @@ export const createExplainRecorder = (snapshot: InventorySnapshot, config: Disco
         openCluster();
         closeCluster(arn, arnResourceName(arn), 0);
       }
-      return boundExplain(entries);
+      return boundExplain([...entries, ...instanceEntries]);
     },
   };
 };
 
 export type ExplainRecorder = ReturnType<typeof createExplainRecorder>;
 
+/** A Cloud Map instance ECS registered: its task's own entries already say why (or why not). */
+const isEcsOwnedOnly = (item: ExplainEntry): boolean =>
+  item.kind === ExplainKind.CloudMapInstance &&
+  item.notes.length === 1 &&
+  item.notes[0]?.reason === ExplainReason.EcsOwned;
+
 const rank = (item: ExplainEntry): number => {
+  if (isEcsOwnedOnly(item)) return 3;
   if (!item.target || item.notes.length > 0) return 0;
   return item.kind === ExplainKind.Cluster || item.kind === ExplainKind.Service ? 1 : 2;
 };
 
+/** Zero entries left out of every kind, built from `ExplainKind` so a new kind is counted too. */
+const noneOmitted = (): Record<ExplainKind, number> =>
+  // Object.fromEntries types keys as string; the keys are exactly the values of ExplainKind.
+  Object.fromEntries(Object.values(ExplainKind).map((kind) => [kind, 0])) as Record<ExplainKind, number>;
+
 /**
  * At most `limit` entries, in their order: entries that are not targets or carry notes first, then
- * clusters and services, then plain target tasks and groups; what is left out is counted by kind.
+ * clusters and services, then plain target tasks, instances and groups, then Cloud Map instances
+ * only noted as ECS-registered; what is left out is counted by kind.
  */
 export const boundExplain = (entries: readonly ExplainEntry[], limit = MAX_EXPLAIN_ENTRIES): Explain => {
-  const omitted = {
-    [ExplainKind.Cluster]: 0,
-    [ExplainKind.Service]: 0,
-    [ExplainKind.Task]: 0,
-    [ExplainKind.ScrapeGroup]: 0,
-  };
+  const omitted = noneOmitted();
   if (entries.length <= limit) return { entries, omitted };
   const ranks = entries.map(rank);
   const kept = new Set<number>();
-  for (const wanted of [0, 1, 2]) {
+  for (const wanted of [0, 1, 2, 3]) {
     for (let index = 0; index < entries.length && kept.size < limit; index += 1) {
       if (ranks[index] === wanted) kept.add(index);
     }

@@ -1,7 +1,8 @@
 /**
  * Prometheus-native metadata (`MetaLabels=full`): the labels Prometheus' own `aws_sd_configs` role
  * `ecs` gives the same task, with the same values, plus Cloud Map ids and tag families
- * (docs/decisions.md "Portable labels (issue 15)"). Pure: plain inventory data in, labels out.
+ * (docs/decisions.md "Portable labels (issue 15)", "EC2 labels (issue 15)"). Pure: plain inventory
+ * data in, labels out.
  */
 import { INSTANCE_IPV4_ATTRIBUTE } from '../model/cloud-map-match.ts';
 import type {
@@ -16,28 +17,11 @@ import type {
 import { type Label, LabelPriority } from './label-set.ts';
 import { CloudMapMetaLabel, CloudMapTagPrefix, EcsMetaLabel, EcsTagPrefix } from './labels.ts';
 
-/**
- * Task facts the inventory does not carry yet (container instance ARN, EC2 instance id and type,
- * public IPs, EC2 tags): read through this seam so the labels appear as soon as it does; until then
- * they are absent ("when known"). The task's `group`, `networkMode` and EC2 host address
- * (`host.ipv4`, the EC2 private IP) are the model's own fields (docs/decisions.md "Portable labels
- * meet every task (merge of issues 14 and 15)").
- */
-export type TaskFacts = Task &
-  Partial<{
-    readonly containerInstanceArn: string;
-    readonly ec2InstanceId: string;
-    readonly ec2InstanceType: string;
-    readonly ec2InstancePublicIp: string;
-    readonly publicIp: string;
-    readonly ec2Tags: readonly Tag[];
-  }>;
-
 /** What one task's metadata is made of. */
 export type MetaSource = {
   readonly cluster: Cluster;
   readonly service: EcsService;
-  readonly task: TaskFacts;
+  readonly task: Task;
   /** The address the target scrapes (the task's IPv4 for awsvpc). */
   readonly address: string;
   readonly taskDefinition?: TaskDefinition;
@@ -66,8 +50,19 @@ const family = (prefix: string, tags: readonly Tag[] | undefined): Label[] =>
  * Prometheus' network mode: the task definition's when known, else `awsvpc` for a task with an ENI
  * subnet (Prometheus itself reports `bridge` for every task on a container instance without an ENI).
  */
-const networkModeOf = (task: TaskFacts, definition: TaskDefinition | undefined): string | undefined =>
+const networkModeOf = (task: Task, definition: TaskDefinition | undefined): string | undefined =>
   definition?.networkMode ?? task.networkMode ?? (task.subnetId === undefined ? undefined : 'awsvpc');
+
+/** A task with an ENI of its own (awsvpc): Prometheus takes its subnet and public IP from the ENI. */
+const hasEni = (task: Task): boolean => task.networkMode === 'awsvpc' || task.subnetId !== undefined;
+
+/** The ENI's subnet; for a bridge/host task its EC2 instance's, as Prometheus reports it. */
+const subnetOf = (task: Task): string | undefined =>
+  task.subnetId ?? (hasEni(task) ? undefined : task.ec2Instance?.subnetId);
+
+/** The ENI's public IP (awsvpc); for a bridge/host task its EC2 instance's, as Prometheus reports it. */
+const publicIpOf = (task: Task): string | undefined =>
+  hasEni(task) ? task.publicIp : task.ec2Instance?.publicIp;
 
 /**
  * The Prometheus-native labels of one task, blank ones left out (as Prometheus leaves out unknown
@@ -90,7 +85,7 @@ export const prometheusMetaLabels = (source: MetaSource): Label[] => {
     ...meta(EcsMetaLabel.TaskDefinition, task.taskDefinitionArn),
     ...meta(EcsMetaLabel.Region, regionOfArn(task.arn)),
     ...meta(EcsMetaLabel.AvailabilityZone, task.availabilityZone),
-    ...meta(EcsMetaLabel.SubnetId, task.subnetId),
+    ...meta(EcsMetaLabel.SubnetId, subnetOf(task)),
     ...meta(EcsMetaLabel.IpAddress, address),
     ...meta(EcsMetaLabel.LaunchType, task.launchType),
     ...meta(EcsMetaLabel.DesiredStatus, task.desiredStatus),
@@ -100,14 +95,15 @@ export const prometheusMetaLabels = (source: MetaSource): Label[] => {
     ...meta(EcsMetaLabel.PlatformVersion, task.platformVersion),
     ...meta(EcsMetaLabel.NetworkMode, networkModeOf(task, source.taskDefinition)),
     ...meta(EcsMetaLabel.ContainerInstanceArn, task.containerInstanceArn),
-    ...meta(EcsMetaLabel.Ec2InstanceId, task.ec2InstanceId),
-    ...meta(EcsMetaLabel.Ec2InstanceType, task.ec2InstanceType),
+    ...meta(EcsMetaLabel.Ec2InstanceId, task.ec2Instance?.id),
+    ...meta(EcsMetaLabel.Ec2InstanceType, task.ec2Instance?.type),
     ...meta(
       EcsMetaLabel.Ec2InstancePrivateIp,
-      task.host?.unknown === undefined ? task.host?.ipv4 : undefined,
+      // The host address of a bridge/host task is that same address (also in older snapshots).
+      task.ec2Instance?.privateIp ?? (task.host?.unknown === undefined ? task.host?.ipv4 : undefined),
     ),
-    ...meta(EcsMetaLabel.Ec2InstancePublicIp, task.ec2InstancePublicIp),
-    ...meta(EcsMetaLabel.PublicIp, task.publicIp),
+    ...meta(EcsMetaLabel.Ec2InstancePublicIp, task.ec2Instance?.publicIp),
+    ...meta(EcsMetaLabel.PublicIp, publicIpOf(task)),
     ...(cloudMap === undefined
       ? []
       : [
@@ -120,7 +116,7 @@ export const prometheusMetaLabels = (source: MetaSource): Label[] => {
     ...family(EcsTagPrefix.Cluster, cluster.tags),
     ...family(EcsTagPrefix.Service, service.tags),
     ...family(EcsTagPrefix.Task, task.tags),
-    ...family(EcsTagPrefix.Ec2, task.ec2Tags),
+    ...family(EcsTagPrefix.Ec2, task.ec2Instance?.tags),
     ...(cloudMap === undefined
       ? []
       : [

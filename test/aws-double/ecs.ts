@@ -6,7 +6,7 @@
  */
 import { ecsError, invalidEcsParameter } from './errors.ts';
 import type { FleetCluster, FleetService, FleetTask, Tag, TaskDefinitionSpec } from './fleet.ts';
-import { hashId, NetworkMode } from './fleet.ts';
+import { eniIdOf, hashId, NetworkMode } from './fleet.ts';
 import type { ClusterEntry, FleetIndex } from './fleet-index.ts';
 import type { Input } from './input.ts';
 import { optionalString, requiredString, stringList } from './input.ts';
@@ -150,7 +150,7 @@ const buildTaskJson = (task: FleetTask) => {
   const attachmentId = `${task.id.slice(0, 8)}-${task.id.slice(8, 12)}-${task.id.slice(12, 16)}-${task.id.slice(16, 20)}-${task.id.slice(20, 32)}`;
   const ipInAttachment = task.ip !== undefined && task.addressIn !== 'container';
   const ipInContainer = task.ip !== undefined && task.addressIn !== 'attachment';
-  const eni = `eni-${hashId(`${task.arn}/eni`, 17)}`;
+  const eni = eniIdOf(task.arn);
   const details = [
     { name: 'subnetId', value: `subnet-${hashId(task.availabilityZone, 17)}` },
     { name: 'networkInterfaceId', value: eni },

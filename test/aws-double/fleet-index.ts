@@ -14,6 +14,7 @@ import type {
   FleetTask,
   Tag,
 } from './fleet.ts';
+import { eniIdOf, NetworkMode } from './fleet.ts';
 
 export type ClusterEntry = {
   readonly cluster: FleetCluster;
@@ -51,6 +52,8 @@ export type FleetIndex = {
   readonly parameters: ReadonlyMap<string, FleetParameter>;
   /** EC2 instances (hosts of container instances) by instance id. */
   readonly ec2Instances: ReadonlyMap<string, FleetContainerInstance>;
+  /** Tasks with an ENI (awsvpc) by ENI id, for DescribeNetworkInterfaces. */
+  readonly networkInterfaces: ReadonlyMap<string, FleetTask>;
   /** Memo of filtered lists (ListTasks filters), keyed by the call's scope. */
   readonly memo: Map<string, readonly string[]>;
 };
@@ -59,6 +62,10 @@ export const indexFleet = (fleet: Fleet): FleetIndex => {
   const clusters = new Map<string, ClusterEntry>();
   const serviceConnectMembers = new Map<string, string[]>();
   const ec2Instances = new Map<string, FleetContainerInstance>();
+  const networkInterfaces = new Map<string, FleetTask>();
+  const addEni = (task: FleetTask) => {
+    if (task.network === NetworkMode.Awsvpc) networkInterfaces.set(eniIdOf(task.arn), task);
+  };
   for (const cluster of fleet.clusters) {
     const services = new Map<string, FleetService>();
     const tasks = new Map<string, FleetTask>();
@@ -75,12 +82,14 @@ export const indexFleet = (fleet: Fleet): FleetIndex => {
         tasks.set(task.id, task);
         tasks.set(task.arn, task);
         allTasks.push(task);
+        addEni(task);
       }
     }
     for (const task of cluster.standaloneTasks) {
       tasks.set(task.id, task);
       tasks.set(task.arn, task);
       allTasks.push(task);
+      addEni(task);
     }
     const containerInstances = new Map<string, FleetContainerInstance>();
     for (const ci of cluster.containerInstances) {
@@ -131,6 +140,7 @@ export const indexFleet = (fleet: Fleet): FleetIndex => {
     secrets,
     parameters,
     ec2Instances,
+    networkInterfaces,
     memo: new Map(),
   };
 };

@@ -56,10 +56,13 @@ export type TaskSpec = {
   /** Private IPv6 of an awsvpc task (ENI `ipv6Address` and container `ipv6Address`). @default none */
   readonly ipv6?: string;
   /**
-   * Id of the cluster's container instance a bridge/host task runs on.
-   * @default the cluster's container instances in turn (by task index)
+   * Id of the cluster's container instance a bridge/host task runs on; given for an awsvpc task, it
+   * runs on that EC2 host with an ENI of its own (awsvpc on EC2).
+   * @default bridge/host: the cluster's container instances in turn (by task index); awsvpc: none
    */
   readonly containerInstance?: string;
+  /** Public IPv4 of an awsvpc task's ENI (`association.publicIp`). @default none */
+  readonly publicIp?: string;
   /**
    * `networkBindings` of the first container. @default bridge: 8080 → 32768 + container position;
    * host: 8080 → 8080; awsvpc: none
@@ -91,6 +94,17 @@ export type ContainerInstanceSpec = {
   readonly ipv6?: string;
   /** Whether EC2 still returns the instance (false: terminated and gone). @default true */
   readonly inEc2?: boolean;
+  /** EC2 `InstanceType`. @default 'm7g.large' */
+  readonly instanceType?: string;
+  /**
+   * EC2 `PublicIpAddress`; `null` for none. @default every even-indexed instance of the cluster
+   * `203.0.113.<10 + index>`, the odd ones none
+   */
+  readonly publicIp?: string | null;
+  /** EC2 `SubnetId`. @default `subnet-` + 17 hex derived from the cluster */
+  readonly subnetId?: string;
+  /** EC2 instance tags. @default `{ Name: '<cluster>-host-<index>' }`, none for every third instance (index 2, 5, …) */
+  readonly tags?: TagsInput;
 };
 
 export type ServiceConnectSpec = {
@@ -284,8 +298,10 @@ export type FleetTask = {
   readonly tags: readonly Tag[];
   readonly createdAt: number;
   readonly ipv6: string | undefined;
-  /** ARN of the container instance of a bridge/host task. */
+  /** ARN of the container instance of a bridge/host task (or of an awsvpc task on EC2). */
   readonly containerInstanceArn: string | undefined;
+  /** Public IPv4 of the ENI of an awsvpc task. */
+  readonly publicIp: string | undefined;
   readonly bindings: readonly { readonly containerPort: number; readonly hostPort: number }[];
   /** `service:<name>` for service tasks. */
   readonly group: string;
@@ -299,6 +315,10 @@ export type FleetContainerInstance = {
   readonly ip: string;
   readonly ipv6: string | undefined;
   readonly inEc2: boolean;
+  readonly instanceType: string;
+  readonly publicIp: string | undefined;
+  readonly subnetId: string;
+  readonly tags: readonly Tag[];
 };
 
 export type FleetDeployment = {
@@ -417,6 +437,9 @@ export const hashId = (text: string, length: number): string => {
   for (let seed = 0; out.length < length; seed += 1) out += fnv1a(text, seed);
   return out.slice(0, length);
 };
+
+/** The ENI id of an awsvpc task (DescribeTasks' `networkInterfaceId`, DescribeNetworkInterfaces). */
+export const eniIdOf = (taskArn: string): string => `eni-${hashId(`${taskArn}/eni`, 17)}`;
 
 export const toTags = (input: TagsInput | undefined): Tag[] => {
   if (input === undefined) return [];
@@ -581,10 +604,22 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
         ip: ci.ip ?? nextHostIp(),
         ipv6: ci.ipv6,
         inEc2: ci.inEc2 ?? true,
+        instanceType: ci.instanceType ?? 'm7g.large',
+        publicIp:
+          ci.publicIp === null
+            ? undefined
+            : (ci.publicIp ?? (index % 2 === 0 ? `203.0.113.${10 + index}` : undefined)),
+        subnetId: ci.subnetId ?? `subnet-${hashId(`${clusterArn}/subnet`, 17)}`,
+        tags:
+          ci.tags === undefined
+            ? index % 3 === 2
+              ? []
+              : [{ key: 'Name', value: `${clusterSpec.name}-host-${index}` }]
+            : toTags(ci.tags),
       };
     });
     const hostFor = (taskSpec: TaskSpec, network: NetworkMode, index: number): string | undefined => {
-      if (!needsHost(network)) return undefined;
+      if (!needsHost(network) && taskSpec.containerInstance === undefined) return undefined;
       if (taskSpec.containerInstance !== undefined) {
         const found = containerInstances.find((ci) => ci.id === taskSpec.containerInstance);
         if (!found)
@@ -706,6 +741,7 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
           createdAt,
           ipv6: taskSpec.ipv6,
           containerInstanceArn: hostFor(taskSpec, taskSpec.network ?? network, index),
+          publicIp: taskSpec.publicIp,
           bindings: bindingsFor(taskSpec, taskSpec.network ?? network),
           group: `service:${serviceSpec.name}`,
           startedBy: `ecs-svc/${hashId(serviceSpec.name, 19).replace(/[a-f]/g, '1')}`,
@@ -774,6 +810,7 @@ export const defineFleet = (spec: FleetSpec): Fleet => {
         createdAt,
         ipv6: taskSpec.ipv6,
         containerInstanceArn: hostFor(taskSpec, network, index),
+        publicIp: taskSpec.publicIp,
         bindings: bindingsFor(taskSpec, network),
         group: taskSpec.group ?? `family:${familyOf(taskDefinitionArn)}`,
         startedBy: taskSpec.startedBy,

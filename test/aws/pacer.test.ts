@@ -46,6 +46,7 @@ describe('pacedBuckets', () => {
       ['ECS tag read', 25, 10],
       ['ECS ListServicesByNamespace', 5, 0.5],
       ['EC2 DescribeInstances', 50, 10],
+      ['EC2 DescribeNetworkInterfaces', 50, 10],
       ['Cloud Map DiscoverInstances', 1000, 500],
       ['Cloud Map ListNamespaces', 50, 10],
       ['Cloud Map GetNamespace', 50, 10],

@@ -59,6 +59,8 @@ describe('minimumCalls', () => {
       'servicediscovery:ListTagsForResource': 17,
       // One per service with instances: web (150), big (250) and the 12 one-instance registrations.
       'servicediscovery:DiscoverInstances': 14,
+      // MetaLabels=full: the ENIs of the 150 + 12 awsvpc tasks, one call per cluster (200 per call).
+      'ec2:DescribeNetworkInterfaces': 2,
     });
   });
 

@@ -213,3 +213,58 @@ describe.skipIf(!hasChromium)('the explain page in headless Chromium, with hosti
     expect(countOf(dom)).toMatch(/^\d+ of \d+ shown$/);
   });
 });
+
+describe.skipIf(!hasChromium)('the explain page in headless Chromium, with Cloud Map-only instances', () => {
+  let server: FleetServer;
+
+  beforeAll(async () => {
+    server = await startFleetServer(
+      defineFleet({
+        namespaces: [
+          {
+            name: 'corp.local',
+            type: 'HTTP',
+            services: [
+              {
+                name: 'legacy',
+                instances: [
+                  { id: 'i-good', ip: '10.9.0.1', port: 9100 },
+                  { id: 'i-evil', ip: '10.9.0.2', attributes: { AWS_INSTANCE_PORT: SCRIPT_TAG } },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+      {
+        DiscoveryOptions__CloudMapNamespaces: 'corp.local',
+        DiscoveryOptions__CloudMapInstanceTargets: 'true',
+      },
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('lists each instance under its namespace, its attribute values as text, and filters ?only=1', async () => {
+    // Act
+    const dom = await chromium('--dump-dom', `${server.url}/debug/targets`);
+    const onlyNot = rowsOf(await chromium('--dump-dom', `${server.url}/debug/targets?only=1`));
+
+    // Assess
+    expect(dom).not.toContain('<script>alert');
+    expect(dom.match(/<script>/g)).toHaveLength(1);
+    expect(rowsOf(dom).map((row) => row.text)).toEqual([
+      'Cloud Map instance corp.local legacy i-evil not a target no_instance_port no port tag and no valid ' +
+        'AWS_INSTANCE_PORT: lookedFor=METRICS_PORT*;AWS_INSTANCE_PORT AWS_INSTANCE_PORT=&lt;script&gt;alert(1)&lt;/script&gt;',
+      'Cloud Map instance corp.local legacy i-good target',
+      'scrape group corp.local legacy i-good AWS_INSTANCE_PORT target 10.9.0.1:9100',
+    ]);
+    expect(/<p class="summary">([^<]*)<\/p>/.exec(dom)?.[1]).toMatch(
+      /^1 targets; tasks without a target: 0; services without a target: 0; Cloud Map instances without a target: 1; refreshed /,
+    );
+    expect(
+      onlyNot.filter((row) => !row.hidden).map((row) => row.text.split(' ').slice(0, 6).join(' ')),
+    ).toEqual(['Cloud Map instance corp.local legacy i-evil']);
+  });
+});

@@ -72,7 +72,7 @@ const EXPLAIN: Explain = {
       ],
     },
   ],
-  omitted: { cluster: 0, service: 0, task: 0, scrape_group: 0 },
+  omitted: { cluster: 0, service: 0, task: 0, scrape_group: 0, cloud_map_instance: 0 },
 };
 
 const setUp = (

@@ -156,4 +156,35 @@ describe('DockerLabels through the real SDK', () => {
     expect(first?.labels.__meta_ecs_network_mode).toBe('awsvpc');
     expect(first?.labels.__meta_ecs_task_arn).toBe('arn:aws:ecs:eu-west-1:123456789012:task/c1/a1');
   });
+
+  it('reads the task definition of a stand-alone task too (EcsIncludeStandaloneTasks)', async () => {
+    // Prepare
+    const spec: FleetSpec = {
+      ...FLEET,
+      clusters: [
+        {
+          name: 'c1',
+          services: [],
+          standaloneTasks: [{ id: 's1', ip: '10.0.0.9', taskDefinition: 'batch:2' }],
+        },
+      ],
+      taskDefinitions: [
+        {
+          name: 'batch:2',
+          containers: [{ name: 'job', dockerLabels: { PROMETHEUS_EXPORTER_PORT: '9400' } }],
+        },
+      ],
+    };
+    const { discover } = await setup(spec, {
+      DiscoveryOptions__DockerLabels: 'teralytics',
+      DiscoveryOptions__EcsIncludeStandaloneTasks: 'true',
+    });
+
+    // Act
+    const result = await discover();
+
+    // Assess
+    expect(result.awsCalls['ecs:DescribeTaskDefinition']).toBe(1);
+    expect(byTarget(result.body).map((t) => t.target)).toEqual(['10.0.0.9:9400']);
+  });
 });

@@ -127,6 +127,8 @@ describe('EC2 bridge and host tasks', () => {
       'ecs:DescribeTasks': 1,
       'ecs:DescribeContainerInstances': 1,
       'ec2:DescribeInstances': 1,
+      // MetaLabels=full: the public IP of the awsvpc task's ENI (docs/decisions.md "EC2 labels (issue 15)").
+      'ec2:DescribeNetworkInterfaces': 1,
     });
   });
 
@@ -363,6 +365,8 @@ describe('EcsIncludeStandaloneTasks', () => {
       'ecs:DescribeServices': 1,
       'ecs:ListTasks': 1,
       'ecs:DescribeTasks': 1,
+      // One call for the public IPs of every task ENI of the cluster (MetaLabels=full).
+      'ec2:DescribeNetworkInterfaces': 1,
     });
   });
 

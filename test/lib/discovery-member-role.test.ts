@@ -94,6 +94,12 @@ describe('DiscoveryMemberRole', () => {
           Resource: '*',
         },
         {
+          Sid: 'Ec2DescribeNetworkInterfaces',
+          Effect: 'Allow',
+          Action: 'ec2:DescribeNetworkInterfaces',
+          Resource: '*',
+        },
+        {
           Sid: 'CloudMapList',
           Effect: 'Allow',
           Action: [

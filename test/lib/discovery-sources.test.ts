@@ -186,6 +186,7 @@ describe('member roles and Regions, embedded mode', () => {
       'EcsListServicesByNamespace',
       'EcsDescribeContainerInstances',
       'Ec2DescribeInstances',
+      'Ec2DescribeNetworkInterfaces',
       'CloudMapList',
       'CloudMapServiceReads',
       'AssumeMemberRoles',

@@ -8,8 +8,10 @@ import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lambda/config/load.ts';
 import { discoveryEnvironment } from '../../lib/discovery-options.ts';
 import { cloudMapStatements, ecsStatements } from '../../lib/discovery-policy.ts';
+import { sourceStatements } from '../../lib/discovery-sources.ts';
 import { EcsCloudMapDiscovery, type EcsCloudMapDiscoveryProps } from '../../lib/ecs-cloudmap-discovery.ts';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -183,6 +185,12 @@ describe('EcsCloudMapDiscovery, embedded mode (Function URL + generated bearer t
           ],
         },
         { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Sid: 'Ec2DescribeNetworkInterfaces',
+          Effect: 'Allow',
+          Action: 'ec2:DescribeNetworkInterfaces',
+          Resource: '*',
+        },
         ...cloudMapPolicy,
         logStatement(synthesized.id(synthesized.discovery.logGroup)),
         {
@@ -309,6 +317,12 @@ describe('EcsCloudMapDiscovery, embedded mode, Function URL with AWS_IAM, namesp
           Resource: arn(':ecs:eu-west-1:123456789012:container-instance/*'),
         },
         { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Sid: 'Ec2DescribeNetworkInterfaces',
+          Effect: 'Allow',
+          Action: 'ec2:DescribeNetworkInterfaces',
+          Resource: '*',
+        },
         ...cloudMapPolicy,
         logStatement(synthesized.id(synthesized.discovery.logGroup)),
       ],
@@ -589,10 +603,32 @@ describe('ec2HostAddresses: false', () => {
     // Assess
     expect(actions).not.toContain('ecs:DescribeContainerInstances');
     expect(actions).not.toContain('ec2:DescribeInstances');
+    expect(actions).not.toContain('ec2:DescribeNetworkInterfaces');
     expect(discoveryEnvironment({ ecsClusters: ['prod'], ec2HostAddresses: false })).toEqual({
       DiscoveryOptions__EcsClusters: 'prod',
       DiscoveryOptions__Ec2HostAddresses: 'false',
     });
+  });
+});
+
+describe('ec2:DescribeNetworkInterfaces (EC2 labels, MetaLabels=full)', () => {
+  it('is granted with MetaLabels=full (the default) and left out with MetaLabels=compact', () => {
+    // Prepare
+    const app = new App();
+    const stack = new Stack(app, 'Enis', { env: ENV });
+    const actionsOf = (metaLabels: string) =>
+      sourceStatements(
+        stack,
+        loadConfig({ DiscoveryOptions__EcsClusters: 'prod', DiscoveryOptions__MetaLabels: metaLabels }),
+      ).flatMap((statement) => statement.actions);
+
+    // Act
+    const [full, compact] = [actionsOf('full'), actionsOf('compact')];
+
+    // Assess
+    expect(full).toContain('ec2:DescribeNetworkInterfaces');
+    expect(compact).not.toContain('ec2:DescribeNetworkInterfaces');
+    expect(compact).toContain('ec2:DescribeInstances');
   });
 });
 

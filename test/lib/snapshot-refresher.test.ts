@@ -281,6 +281,12 @@ describe('snapshot mode (the default), clusters, Function URL + token', () => {
           ],
         },
         { Sid: 'Ec2DescribeInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+        {
+          Sid: 'Ec2DescribeNetworkInterfaces',
+          Effect: 'Allow',
+          Action: 'ec2:DescribeNetworkInterfaces',
+          Resource: '*',
+        },
         ...cloudMapReads,
         {
           Sid: 'ReadWriteSnapshot',

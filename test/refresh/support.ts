@@ -91,6 +91,15 @@ export const startSnapshotWorld = async (
     store,
     refresher,
     logger,
+    /** Another refresher on the same store and clients with an empty process cache (a cold container). */
+    coldRefresher: () =>
+      createRefresher({
+        config,
+        store,
+        clients: { ecs: clients.ecs, cloudMap: clients.serviceDiscovery },
+        logger,
+        now: clock.now,
+      }),
     stored: () => {
       const object = double.s3.object(BUCKET, KEY);
       return object === undefined

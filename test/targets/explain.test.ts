@@ -450,7 +450,13 @@ describe('explain: bounds', () => {
 
     // Assess
     expect(bounded.entries.map((e) => e.service)).toEqual(['c', 's', 't2']);
-    expect(bounded.omitted).toEqual({ cluster: 0, service: 0, task: 1, scrape_group: 1 });
+    expect(bounded.omitted).toEqual({
+      cluster: 0,
+      service: 0,
+      task: 1,
+      scrape_group: 1,
+      cloud_map_instance: 0,
+    });
   });
 
   it('cuts a long value to 200 characters', () => {
@@ -474,6 +480,12 @@ describe('explain: bounds', () => {
     // Assess
     expect(explain.entries).toHaveLength(5000);
     expect(explain.entries.slice(0, 2).map((e) => e.kind)).toEqual(['cluster', 'service']);
-    expect(explain.omitted).toEqual({ cluster: 0, service: 0, task: 3501, scrape_group: 3501 });
+    expect(explain.omitted).toEqual({
+      cluster: 0,
+      service: 0,
+      task: 3501,
+      scrape_group: 3501,
+      cloud_map_instance: 0,
+    });
   });
 });

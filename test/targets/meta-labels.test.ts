@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../lambda/model/inventory.ts';
 import { buildTargets } from '../../lambda/targets/build.ts';
-import { type TaskFacts, tagFamilyName } from '../../lambda/targets/meta-labels.ts';
+import { tagFamilyName } from '../../lambda/targets/meta-labels.ts';
 import {
   cloudMapService,
   cluster,
@@ -25,7 +25,7 @@ const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:123456789012:cluster/c1';
 const SERVICE_ARN = 'arn:aws:ecs:eu-west-1:123456789012:service/c1/web';
 
 /** A Fargate task as DescribeTasks reports it, with the facts Prometheus labels. */
-const fargate = (overrides: Partial<TaskFacts> = {}): Task =>
+const fargate = (overrides: Partial<Task> = {}): Task =>
   task({
     tags: tags({ METRICS_PORT: '8080', 'app.kubernetes.io/name': 'web' }),
     availabilityZone: 'eu-west-1a',
@@ -113,21 +113,24 @@ describe('MetaLabels=full: the names of Prometheus aws_sd_configs role ecs', () 
     expect(labels).toEqual([{ __metrics_path__: '/metrics', instance: '10.0.0.5', ...ORIGINAL }]);
   });
 
-  it.each<{ case: string; facts: Partial<TaskFacts>; expected: Record<string, string | undefined> }>([
+  it.each<{ case: string; facts: Partial<Task>; expected: Record<string, string | undefined> }>([
     {
       case: 'EC2 facts from the inventory (container and EC2 instance) appear when known',
       facts: {
         launchType: 'EC2',
         containerInstanceArn: 'arn:aws:ecs:eu-west-1:123456789012:container-instance/c1/ci1',
-        ec2InstanceId: 'i-0abc',
-        ec2InstanceType: 't3.medium',
+        ec2Instance: {
+          id: 'i-0abc',
+          type: 't3.medium',
+          privateIp: '10.0.1.9',
+          publicIp: '203.0.113.9',
+          tags: tags({ Name: 'ecs host' }),
+        },
         // A bridge task is scraped at its EC2 host, on the host port ECS bound 8080 to.
         host: { ipv4: '10.0.1.9' },
         portBindings: [{ containerPort: 8080, hostPort: 32768 }],
-        ec2InstancePublicIp: '203.0.113.9',
-        publicIp: '203.0.113.9',
         networkMode: 'bridge',
-        ec2Tags: tags({ Name: 'ecs host' }),
+        subnetId: undefined,
       },
       expected: {
         __meta_ecs_launch_type: 'EC2',
