@@ -118,7 +118,7 @@ export const renderAnalysis = (
     );
   }
   lines.push(
-    `- **Bundle under 1 MB: ${bundle.bytes < GOALS.bundleBytes ? 'met' : 'missed'}** (${int(bundle.bytes / 1024)} KiB).` +
+    `- **Bundle under 1 MB: ${bundle.bytes < GOALS.bundleBytes ? 'met' : 'missed'}** (\`lambda/${bundle.entry}\`, the serving door the CDK deploys by default: ${int(bundle.bytes / 1024)} KiB).` +
       ` **Cold import under ${GOALS.importMs} ms: ${bundle.importMedianMs < GOALS.importMs ? 'met' : 'missed'}** (median` +
       ` ${fixed(bundle.importMedianMs, 0)} ms, max ${fixed(bundle.importMaxMs, 0)} ms; the machine is shared, so single` +
       ' runs vary by ±50 %).',

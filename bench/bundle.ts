@@ -1,5 +1,5 @@
 /**
- * Bundles the Lambda handler as the CDK does (esbuild, ESM, minified, node22, the createRequire
+ * Bundles a serving Lambda door as the CDK does (esbuild, ESM, minified, node22, the createRequire
  * banner, every dependency bundled) and measures the artifact's size and its cold import time in
  * fresh Node processes.
  */
@@ -12,6 +12,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 export type BundleReport = {
+  /** The door bundled, under lambda/. */
+  readonly entry: BundleEntry;
   readonly bytes: number;
   readonly gzipBytes: number;
   readonly importRuns: readonly number[];
@@ -28,12 +30,22 @@ const median = (values: readonly number[]) => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-export const measureBundle = async (runs: number): Promise<BundleReport> => {
+/**
+ * The serving doors the CDK deploys: `snapshot-handler.ts` in snapshot mode (the default, measured
+ * with `DiscoveryOptions__SnapshotBucket` set), `handler.ts` in embedded mode.
+ */
+export const BundleEntry = { Snapshot: 'snapshot-handler.ts', Embedded: 'handler.ts' } as const;
+export type BundleEntry = (typeof BundleEntry)[keyof typeof BundleEntry];
+
+export const measureBundle = async (
+  runs: number,
+  entry: BundleEntry = BundleEntry.Snapshot,
+): Promise<BundleReport> => {
   const dir = mkdtempSync(join(tmpdir(), 'sd-bench-'));
   try {
     const outfile = join(dir, 'index.mjs');
     await build({
-      entryPoints: [new URL('../lambda/handler.ts', import.meta.url).pathname],
+      entryPoints: [new URL(`../lambda/${entry}`, import.meta.url).pathname],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -53,6 +65,7 @@ export const measureBundle = async (runs: number): Promise<BundleReport> => {
       AWS_SECRET_ACCESS_KEY: 'bench',
       DiscoveryOptions__EcsClusters: 'prod',
       POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...(entry === BundleEntry.Snapshot ? { DiscoveryOptions__SnapshotBucket: 'bench-snapshots' } : {}),
     };
     const importRuns: number[] = [];
     for (let i = 0; i < runs; i += 1) {
@@ -63,6 +76,7 @@ export const measureBundle = async (runs: number): Promise<BundleReport> => {
       importRuns.push(Number(out));
     }
     return {
+      entry,
       bytes: statSync(outfile).size,
       gzipBytes: gzipSync(readFileSync(outfile)).length,
       importRuns,

@@ -15,7 +15,7 @@ import { loadConfig } from '../lambda/config/load.ts';
 import type { AwsDouble } from '../test/aws-double/index.ts';
 import { defineFleet, startAwsDouble } from '../test/aws-double/index.ts';
 import { renderAnalysis } from './analysis.ts';
-import { measureBundle } from './bundle.ts';
+import { BundleEntry, measureBundle } from './bundle.ts';
 import { renderSvg } from './chart.ts';
 import type { ChildAnswer, ChildCommand, HitReport, RefreshReport } from './child.ts';
 import { discoveryEnv, FLEETS, type FleetPlan, fleetSpec } from './fleets.ts';
@@ -132,17 +132,20 @@ const main = async () => {
   if (smallest === undefined) throw new Error('no fleet to run');
   const floor = await runFleet(smallest, false, 0);
   process.stderr.write('bench: bundle...\n');
-  const bundle = await measureBundle(quick ? 3 : IMPORT_RUNS);
+  const bundle = await measureBundle(quick ? 3 : IMPORT_RUNS, BundleEntry.Snapshot);
+  const embeddedBundle = await measureBundle(quick ? 3 : IMPORT_RUNS, BundleEntry.Embedded);
   const info = machine();
   const command = quick ? 'npm run bench -- --quick' : 'npm run bench';
   const globs = renderGlobSection();
   process.stdout.write(`${globs}\n`);
   const markdown = `${renderMarkdown(
-    { results, bundle, machine: info, command, latencyMs: LATENCY_MS },
+    { results, bundle, embeddedBundle, machine: info, command, latencyMs: LATENCY_MS },
     renderAnalysis(results, bundle, LATENCY_MS, floor),
   ).trimEnd()}\n\n${globs}`;
   if (quick) {
-    process.stdout.write(`${renderBundle(bundle)}\n${renderAnalysis(results, bundle, LATENCY_MS, floor)}`);
+    process.stdout.write(
+      `${renderBundle(bundle, embeddedBundle)}\n${renderAnalysis(results, bundle, LATENCY_MS, floor)}`,
+    );
     return;
   }
   // The load run (`npm run bench:load`) appends its own section; keep it when these tables are redone.
