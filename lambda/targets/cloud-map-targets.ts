@@ -7,7 +7,7 @@
  * decision for the explain view (docs/decisions.md "Explain view (issue 15)"). Pure.
  */
 import { compileGlobs } from '../config/globs.ts';
-import { arnSource, labelsSources } from '../config/sources.ts';
+import { labelsSources } from '../config/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import {
   arnResourceName,
@@ -24,16 +24,11 @@ import type {
 } from '../model/inventory.ts';
 import { formatTarget, selectAddresses } from './address.ts';
 import { addLabels, type Label, LabelPriority } from './label-set.ts';
-import {
-  CLOUD_MAP_INSTANCE_ATTRIBUTE_PREFIX,
-  MetaLabel,
-  MetaSourceLabel,
-  SystemLabel,
-  SystemSourceLabel,
-} from './labels.ts';
+import { CLOUD_MAP_INSTANCE_ATTRIBUTE_PREFIX, MetaLabel, SystemLabel } from './labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { type BadPort, extractScrapeGroups, parsePort, type ScrapeGroup } from './scrape-groups.ts';
+import { accountRegionLabels } from './source-labels.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 export const INSTANCE_IPV6_ATTRIBUTE = 'AWS_INSTANCE_IPV6';
@@ -118,20 +113,6 @@ export type CloudMapInstanceTargets = {
   readonly groups: readonly TargetGroup[];
   /** Namespace by namespace (snapshot order), service by service, instance by id, as `groups`. */
   readonly decisions: readonly InstanceDecision[];
-};
-
-/**
- * With several sources (docs/decisions.md "Many accounts and Regions (issue 16)") an instance
- * target carries the account and Region of its namespace's ARN, under the names ECS targets use.
- */
-const sourceLabels = (namespaceArn: string): Label[] => {
-  const { accountId = '', region = '' } = arnSource(namespaceArn) ?? {};
-  return [
-    { name: SystemSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.System },
-    { name: SystemSourceLabel.EcsRegion, value: region, priority: LabelPriority.System },
-    { name: MetaSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.Meta },
-    { name: MetaSourceLabel.EcsRegion, value: region, priority: LabelPriority.Meta },
-  ];
 };
 
 const systemLabels = (service: CloudMapService, instance: CloudMapInstance): Label[] => {
@@ -250,7 +231,7 @@ export const cloudMapInstanceTargets = (
             applyRelabelConfigurations(
               addLabels(labels, [
                 ...systemLabels(service, instance),
-                ...(withSource ? sourceLabels(namespace.arn) : []),
+                ...(withSource ? accountRegionLabels(namespace.arn) : []),
               ]),
               config.relabelConfigurations,
             ),
