@@ -34,17 +34,16 @@ import {
   JOB_LABEL,
   MAX_LABEL_VALUE_BYTES,
   MetaLabel,
-  MetaSourceLabel,
   RESERVED_LABEL_PREFIX,
   StandaloneTaskLabel,
   SystemLabel,
-  SystemSourceLabel,
 } from './labels.ts';
 import { prometheusMetaLabels } from './meta-labels.ts';
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { type BadPort, extractScrapeGroups, type ScrapeGroup } from './scrape-groups.ts';
 import { extractScrapeSettings, type RawSettings, validateScrapeSettings } from './scrape-settings.ts';
+import { accountRegionLabels } from './source-labels.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 /** Something the operator should see (logged as a warning by the door): constant message, data. */
@@ -206,17 +205,6 @@ const systemLabels = (
     ...(task.group === undefined ? [] : standaloneLabels(task.group, task.startedBy ?? '')),
     ...entries.map(([key, value]) => ({ name: MetaLabel[key], value, priority: LabelPriority.Meta })),
     ...(withSource ? accountRegionLabels(cluster.arn) : []),
-  ];
-};
-
-/** Account and Region of a cluster ARN as `_sys_*` and `__meta_*` labels (empty when not an ARN). */
-const accountRegionLabels = (clusterArn: string): Label[] => {
-  const { accountId = '', region = '' } = arnSource(clusterArn) ?? {};
-  return [
-    { name: SystemSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.System },
-    { name: SystemSourceLabel.EcsRegion, value: region, priority: LabelPriority.System },
-    { name: MetaSourceLabel.EcsAccountId, value: accountId, priority: LabelPriority.Meta },
-    { name: MetaSourceLabel.EcsRegion, value: region, priority: LabelPriority.Meta },
   ];
 };
 

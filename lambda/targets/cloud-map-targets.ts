@@ -7,6 +7,7 @@
  * decision for the explain view (docs/decisions.md "Explain view (issue 15)"). Pure.
  */
 import { compileGlobs } from '../config/globs.ts';
+import { labelsSources } from '../config/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import {
   arnResourceName,
@@ -27,6 +28,7 @@ import { CLOUD_MAP_INSTANCE_ATTRIBUTE_PREFIX, MetaLabel, SystemLabel } from './l
 import { applyRelabelConfigurations, removeTemporaryLabels } from './relabel.ts';
 import { sanitiseLabelName } from './sanitise.ts';
 import { type BadPort, extractScrapeGroups, parsePort, type ScrapeGroup } from './scrape-groups.ts';
+import { accountRegionLabels } from './source-labels.ts';
 import { makeTargetGroup, type TargetGroup } from './target-group.ts';
 
 export const INSTANCE_IPV6_ATTRIBUTE = 'AWS_INSTANCE_IPV6';
@@ -152,6 +154,7 @@ export const cloudMapInstanceTargets = (
 ): CloudMapInstanceTargets => {
   const serviceTags = compileGlobs(config.cloudMapServiceTags);
   const namespaceTags = compileGlobs(config.cloudMapNamespaceTags);
+  const withSource = labelsSources(config);
   const out: TargetGroup[] = [];
   const decisions: InstanceDecision[] = [];
   for (const namespace of snapshot.namespaces) {
@@ -226,7 +229,10 @@ export const cloudMapInstanceTargets = (
         const final = hardening.bounded(
           removeTemporaryLabels(
             applyRelabelConfigurations(
-              addLabels(labels, systemLabels(service, instance)),
+              addLabels(labels, [
+                ...systemLabels(service, instance),
+                ...(withSource ? accountRegionLabels(namespace.arn) : []),
+              ]),
               config.relabelConfigurations,
             ),
           ),

@@ -80,3 +80,31 @@ describe('Cloud Map-only targets in the builder', () => {
     expect(result.groups.map((g) => g.targets[0])).toEqual(expected);
   });
 });
+
+describe('the source labels of Cloud Map-only targets', () => {
+  const one = [instance('v4', { AWS_INSTANCE_IPV4: '10.0.0.1', AWS_INSTANCE_PORT: '9100' })];
+  const sourceLabels = (overrides: Parameters<typeof config>[0]) => {
+    const [group] = buildTargets(
+      snapshot(one),
+      config({ cloudMapNamespaces: ['corp.local'], cloudMapInstanceTargets: true, ...overrides }),
+    ).groups;
+    return Object.fromEntries(
+      Object.entries(group?.labels ?? {}).filter(([name]) => /ecs_(account_id|region)$/.test(name)),
+    );
+  };
+
+  it('carry the account and Region of the namespace ARN with several sources, as ECS targets do', () => {
+    // Act / Assess
+    expect(sourceLabels({ regions: ['eu-west-1', 'us-east-1'] })).toEqual({
+      _sys_ecs_account_id: '123456789012',
+      _sys_ecs_region: 'eu-west-1',
+      __meta_ecs_account_id: '123456789012',
+      __meta_ecs_region: 'eu-west-1',
+    });
+  });
+
+  it('are absent with one source, so a one-account body is unchanged', () => {
+    // Act / Assess
+    expect(sourceLabels({})).toEqual({});
+  });
+});
