@@ -10,6 +10,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseList } from '../lambda/config/lists.ts';
+import { DockerLabelConvention, MetaLabels } from '../lambda/config/types.ts';
 import { type DiscoveryMemberRoleProps, memberRoleProblems } from './discovery-member-role.ts';
 import {
   checkDiscoveryEnvironment,
@@ -295,9 +296,14 @@ const MEMBER_PROP_CONTEXT: Readonly<Record<string, string>> = {
   roleName: 'memberRoleName',
 };
 
+const DOCKER_LABEL_MODES = Object.values(DockerLabelConvention);
+const META_LABEL_MODES = Object.values(MetaLabels);
+
 /**
  * The member stack's settings: `discoveryRoleArn` (required), `assumeRoleExternalId`,
- * `ecsClusters`, `regions`, `memberRoleName`, `memberStackName`; every problem named by its context key.
+ * `ecsClusters`, `regions`, `memberRoleName`, `memberStackName`, and the discovery side's
+ * `ec2HostAddresses`, `dockerLabels`, `metaLabels` (they decide the grants); every problem named
+ * by its context key.
  */
 export const readMemberSettings = (context: (key: string) => unknown): MemberSettings => {
   const read = new Reader(context);
@@ -322,6 +328,13 @@ export const readMemberSettings = (context: (key: string) => unknown): MemberSet
     ecsClusters,
     regions: read.list('regions'),
     roleName: read.text('memberRoleName'),
+    // The discovery side's options, under the same context keys: the role grants what they read.
+    ec2HostAddresses: read.boolean('ec2HostAddresses'),
+    readsTaskDefinitions:
+      (read.oneOf('dockerLabels', DOCKER_LABEL_MODES) ?? DockerLabelConvention.None) !==
+      DockerLabelConvention.None,
+    readsNetworkInterfaces:
+      (read.oneOf('metaLabels', META_LABEL_MODES) ?? MetaLabels.Full) === MetaLabels.Full,
   };
   if (discoveryRoleArn === undefined) {
     read.problems.push(

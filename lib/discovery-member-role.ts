@@ -35,6 +35,25 @@ export type DiscoveryMemberRoleProps = {
    */
   readonly regions?: readonly string[];
   /**
+   * The discovery side's `ec2HostAddresses`: grant `ecs:DescribeContainerInstances` and
+   * `ec2:DescribeInstances` (host addresses, EC2 labels).
+   * @default true
+   */
+  readonly ec2HostAddresses?: boolean;
+  /**
+   * Grant `ecs:DescribeTaskDefinition`: needed when the discovery side sets `DockerLabels` to
+   * `teralytics` or `ecs-observer` (task definitions also hold the containers' environment values,
+   * so only then).
+   * @default false
+   */
+  readonly readsTaskDefinitions?: boolean;
+  /**
+   * Grant `ec2:DescribeNetworkInterfaces` (`__meta_ecs_public_ip` of awsvpc tasks): needed with the
+   * discovery side's `MetaLabels=full` (its default); false for `compact`.
+   * @default true
+   */
+  readonly readsNetworkInterfaces?: boolean;
+  /**
    * Name of the role. A fixed name makes its ARN known before it exists
    * (`arn:aws:iam::<account>:role/<name>`).
    * @default 'ecs-cloudmap-prometheus-sd-read'
@@ -94,7 +113,16 @@ export class DiscoveryMemberRole extends Construct {
       description:
         'ECS / Cloud Map Prometheus service discovery: read-only discovery calls for another account',
     });
-    const statements = regionalReadStatements(stack, props.ecsClusters ?? [], props.regions ?? []);
+    // The same reads as the discovery side's options ask for, and no more (docs/decisions.md,
+    // "Accounts and Regions in the CDK (issue 16)").
+    const statements = regionalReadStatements(
+      stack,
+      props.ecsClusters ?? [],
+      props.regions ?? [],
+      props.ec2HostAddresses ?? true,
+      props.readsTaskDefinitions ?? false,
+      props.readsNetworkInterfaces ?? true,
+    );
     for (const statement of statements) {
       this.role.addToPrincipalPolicy(statement);
     }

@@ -125,6 +125,34 @@ describe('DiscoveryMemberRole', () => {
     });
   });
 
+  it.each([
+    [{}, ['ecs:DescribeContainerInstances', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces']],
+    [{ readsNetworkInterfaces: false }, ['ecs:DescribeContainerInstances', 'ec2:DescribeInstances']],
+    [{ ec2HostAddresses: false }, []],
+    [
+      { readsTaskDefinitions: true },
+      [
+        'ecs:DescribeContainerInstances',
+        'ec2:DescribeInstances',
+        'ec2:DescribeNetworkInterfaces',
+        'ecs:DescribeTaskDefinition',
+      ],
+    ],
+  ])('grants the EC2 and task-definition reads the discovery options %j ask for', (extra, expected) => {
+    // Act
+    const { template } = synth({ discoveryRoleArn: DISCOVERY_ROLE, ecsClusters: ['prod'], ...extra });
+
+    // Assess
+    const [policy] = Object.values(template.findResources('AWS::IAM::Policy'));
+    const statements: { Action: string | string[] }[] = policy?.Properties.PolicyDocument.Statement ?? [];
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
+    expect(
+      actions
+        .filter((action) => /^ec2:|DescribeContainerInstances|DescribeTaskDefinition/.test(action))
+        .sort(),
+    ).toEqual([...expected].sort());
+  });
+
   it('grants every Region given, and takes its name from props', () => {
     // Act
     const { template } = synth({

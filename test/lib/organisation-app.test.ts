@@ -122,7 +122,29 @@ describe('the member settings', () => {
         ecsClusters: ['prod', 'staging'],
         regions: ['eu-west-1', 'us-east-1'],
         roleName: 'sd-read',
+        ec2HostAddresses: undefined,
+        readsTaskDefinitions: false,
+        readsNetworkInterfaces: true,
       },
+    });
+  });
+
+  it("grants what the discovery side's options read, under the same context keys", () => {
+    // Act
+    const settings = readMemberSettings(
+      contextOf({
+        discoveryRoleArn: DISCOVERY_ROLE,
+        ec2HostAddresses: 'false',
+        dockerLabels: 'teralytics',
+        metaLabels: 'compact',
+      }),
+    );
+
+    // Assess
+    expect(settings.member).toMatchObject({
+      ec2HostAddresses: false,
+      readsTaskDefinitions: true,
+      readsNetworkInterfaces: false,
     });
   });
 
@@ -143,6 +165,14 @@ describe('the member settings', () => {
         'context \'discoveryRoleArn\': "arn:aws:iam::123456789012:role/*" is not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name> (the DiscoveryRoleArn output of the discovery stack)',
         "context 'assumeRoleExternalId': expected 2 to 1224 letters, digits or +=,.@:/-",
         'context \'memberRoleName\': "a b" is not 1 to 64 letters, digits or +=,.@_-',
+      ],
+    ],
+    [
+      { discoveryRoleArn: DISCOVERY_ROLE, dockerLabels: 'docker', metaLabels: 'all', ec2HostAddresses: 'no' },
+      [
+        'context \'ec2HostAddresses\': "no" is not valid; expected true or false',
+        'context \'dockerLabels\': "docker" is not valid; expected one of none, teralytics, ecs-observer',
+        'context \'metaLabels\': "all" is not valid; expected one of full, compact',
       ],
     ],
   ])('rejects %j with every problem named by its context key', (context, problems) => {
