@@ -160,7 +160,8 @@ const serveLatency = async (requests: number) => {
   const stored = world.stored();
   const row = {
     targets: Number(stored?.targetCount),
-    bodyMb: Buffer.byteLength(String(first.body)) / 1e6,
+    // The app answers a target list as its prepared bytes (an EncodedBody), other routes as text.
+    bodyMb: (typeof first.body === 'string' ? Buffer.byteLength(first.body) : first.body.byteLength) / 1e6,
     objectMb: (world.double.s3.object('sd-snapshots', 'prometheus-targets.json')?.body.length ?? 0) / 1e6,
     firstMs,
     p50: percentile(times, 50),
