@@ -3,6 +3,7 @@
  * namespaces, then each namespace's services with their tags, type and instances. A new Cloud Map
  * fact for targets (e.g. instance health) is read here.
  */
+import type { CallContext, Sender } from '../aws/call-context.ts';
 import {
   type CloudMapServiceRecord,
   getServiceNamespaceId,
@@ -14,7 +15,13 @@ import {
 } from '../aws/cloudmap.ts';
 import { matchesSelectors } from '../config/selectors.ts';
 import { arnResourceName } from '../model/cloud-map-match.ts';
-import { type CloudMapService, CloudMapServiceType, type Namespace, type Tag } from '../model/inventory.ts';
+import {
+  type CloudMapInstance,
+  type CloudMapService,
+  CloudMapServiceType,
+  type Namespace,
+  type Tag,
+} from '../model/inventory.ts';
 import { byString, type CollectDeps, cached, started, unique } from './collect-deps.ts';
 import { IMMUTABLE_TTL_MS } from './ttl-cache.ts';
 
@@ -53,13 +60,40 @@ const classify = (record: CloudMapServiceRecord, tags: readonly Tag[]): CloudMap
 const readTags = (deps: CollectDeps, arn: string) =>
   cached(deps, `tags:${arn}`, () => listTags(deps.ctx, deps.clients.cloudMap, arn), true);
 
+/** A service's instances as the inventory holds them: DiscoverInstances or ListInstances, by id. */
+const readSortedInstances = async (
+  ctx: CallContext,
+  cloudMap: Sender,
+  record: Pick<CloudMapServiceRecord, 'id' | 'name' | 'namespaceHttpName'>,
+): Promise<CloudMapInstance[]> =>
+  [...(await readInstances(ctx, cloudMap, record))].sort((a, b) => byString(a.id, b.id));
+
+/**
+ * The instances of a Cloud Map service the inventory holds, re-read by an event batch with the
+ * reconcile's reader (docs/decisions.md "One refresh per fleet (issue 13)"). A namespace without
+ * `httpName` (AWS gave none, or an older snapshot) is read with ListInstances.
+ */
+export const rereadInstances = (
+  ctx: CallContext,
+  cloudMap: Sender,
+  service: Pick<CloudMapService, 'id' | 'name'>,
+  namespace: Pick<Namespace, 'httpName'>,
+): Promise<CloudMapInstance[]> =>
+  readSortedInstances(ctx, cloudMap, {
+    id: service.id,
+    name: service.name,
+    namespaceHttpName: namespace.httpName,
+  });
+
 const readCloudMapService = async (
   deps: CollectDeps,
   record: CloudMapServiceRecord,
 ): Promise<CloudMapService> => {
   const [tags, instances] = await Promise.all([
     readTags(deps, record.arn),
-    record.instanceCount > 0 ? readInstances(deps.ctx, deps.clients.cloudMap, record) : Promise.resolve([]),
+    record.instanceCount > 0
+      ? readSortedInstances(deps.ctx, deps.clients.cloudMap, record)
+      : Promise.resolve([]),
   ]);
   return {
     id: record.id,
@@ -69,7 +103,7 @@ const readCloudMapService = async (
     type: classify(record, tags),
     tags,
     selected: matchesSelectors(tags, deps.config.cloudMapServiceSelectorTags),
-    instances: [...instances].sort((a, b) => byString(a.id, b.id)),
+    instances,
   };
 };
 
@@ -83,7 +117,14 @@ const readNamespace = async (
     Promise.all(records.map((r) => readCloudMapService(deps, r))),
   ]);
   const ordered = services.sort((a, b) => byString(a.name, b.name) || byString(a.id, b.id));
-  return { id: ns.id, arn: ns.arn, name: ns.name, tags, services: ordered };
+  return {
+    id: ns.id,
+    arn: ns.arn,
+    name: ns.name,
+    ...(ns.httpName === undefined ? {} : { httpName: ns.httpName }),
+    tags,
+    services: ordered,
+  };
 };
 
 /**

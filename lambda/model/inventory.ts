@@ -158,6 +158,12 @@ export type Namespace = {
   readonly id: string;
   readonly arn: string;
   readonly name: string;
+  /**
+   * `Properties.HttpProperties.HttpName`, the name DiscoverInstances takes, so an event batch can
+   * re-read a service's instances as the reconcile did (docs/decisions.md "One refresh per fleet
+   * (issue 13)"). Absent when AWS gave none and in snapshots written before it was kept.
+   */
+  readonly httpName?: string;
   readonly tags: readonly Tag[];
   readonly services: readonly CloudMapService[];
 };

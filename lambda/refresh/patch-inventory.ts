@@ -4,11 +4,14 @@
  * (decisions.md, "One refresh per fleet (issue 13)"). A stand-alone task (its `group` is not
  * `service:…`) joins its cluster's stand-alone tasks when the inventory holds them
  * (`EcsIncludeStandaloneTasks`). The task definitions the refresher read for the joining tasks
- * (`DockerLabels`) are added, so their docker-label targets appear in the same patch.
+ * (`DockerLabels`) are added, so their docker-label targets appear in the same patch, and so are the
+ * Cloud Map instances it re-read for them, so their instance labels do too.
  */
 import type { TaskRecord } from '../aws/ecs.ts';
+import type { DiscoveryConfig } from '../config/types.ts';
 import { toSnapshotTask } from '../inventory/cluster-tasks.ts';
-import type { InventorySnapshot, Task, TaskDefinition } from '../model/inventory.ts';
+import type { CloudMapInstance, InventorySnapshot, Task, TaskDefinition } from '../model/inventory.ts';
+import { cloudMapEnrichment, type Enrichment } from '../targets/index.ts';
 import type { TaskChange } from './task-events.ts';
 
 const byArn = (a: Task, b: Task) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
@@ -73,6 +76,65 @@ export const missingTaskDefinitionArns = (
   return [...new Set(arns)].sort();
 };
 
+/** A re-read task of a cluster, as the refresher passes them. */
+export type DescribedTask = TaskRecord & { readonly clusterArn: string };
+
+/** A Cloud Map service whose instances an event batch re-reads, with the cluster whose task asked. */
+export type InstanceRead = Enrichment & { readonly clusterArn: string };
+
+/**
+ * The Cloud Map services enriching the services that re-read RUNNING tasks join, each once, by
+ * ARN: the services whose instances an event batch re-reads, so a joining task's instance labels
+ * come with its patch (docs/decisions.md "One refresh per fleet (issue 13)"). The match is the
+ * target builder's, over the held inventory; none when no such task is in an enriched service.
+ */
+export const cloudMapInstanceReads = (
+  inventory: InventorySnapshot,
+  config: DiscoveryConfig,
+  described: readonly DescribedTask[],
+): InstanceRead[] => {
+  const joins = joinsInventory(inventory);
+  const enrichmentOf = cloudMapEnrichment(inventory, config);
+  const reads = new Map<string, InstanceRead>();
+  for (const { clusterArn, ...record } of described) {
+    if (!joins(clusterArn, record) || record.lastStatus !== 'RUNNING') continue;
+    const group = record.group ?? '';
+    if (!isServiceGroup(group)) continue;
+    const cluster = inventory.clusters.find((c) => c.arn === clusterArn);
+    const service = cluster?.services.find((s) => `service:${s.name}` === group);
+    if (cluster === undefined || service === undefined) continue;
+    const enrichment = enrichmentOf(cluster, service);
+    if (enrichment !== undefined && !reads.has(enrichment.service.arn)) {
+      reads.set(enrichment.service.arn, { ...enrichment, clusterArn });
+    }
+  }
+  return [...reads.values()].sort((a, b) =>
+    a.service.arn < b.service.arn ? -1 : a.service.arn > b.service.arn ? 1 : 0,
+  );
+};
+
+/** The inventory with the instances of the Cloud Map services in `instances` (by ARN) replaced. */
+const withInstances = (
+  inventory: InventorySnapshot,
+  instances: ReadonlyMap<string, readonly CloudMapInstance[]>,
+): InventorySnapshot => {
+  if (instances.size === 0) return inventory;
+  return {
+    ...inventory,
+    namespaces: inventory.namespaces.map((namespace) =>
+      namespace.services.some((service) => instances.has(service.arn))
+        ? {
+            ...namespace,
+            services: namespace.services.map((service) => {
+              const fresh = instances.get(service.arn);
+              return fresh === undefined ? service : { ...service, instances: fresh };
+            }),
+          }
+        : namespace,
+    ),
+  };
+};
+
 const heldTaskDefinitionArns = (inventory: InventorySnapshot): Set<string> =>
   new Set(
     inventory.clusters.flatMap((cluster) => [
@@ -103,13 +165,15 @@ const withAddedDefinitions = (
  * The inventory with every `changed` task removed, then the `described` ones put back into the
  * service named by their `group` when ECS still wants them running (the collector lists tasks
  * with desiredStatus RUNNING; the target builder decides on lastStatus), with `definitions` (the
- * task definitions read for them) among its task definitions.
+ * task definitions read for them) among its task definitions and `instances` (the instances
+ * re-read for them, by Cloud Map service ARN) in place of the held ones of those services.
  */
 export const patchInventory = (
   inventory: InventorySnapshot,
   changed: readonly TaskChange[],
-  described: readonly (TaskRecord & { readonly clusterArn: string })[],
+  described: readonly DescribedTask[],
   definitions: readonly TaskDefinition[] = [],
+  instances: ReadonlyMap<string, readonly CloudMapInstance[]> = new Map(),
 ): InventorySnapshot => {
   const removed = new Set(changed.map((change) => change.taskArn));
   const joining = new Map<string, Task[]>();
@@ -145,7 +209,7 @@ export const patchInventory = (
       }),
     })),
   };
-  return withAddedDefinitions(patched, definitions);
+  return withInstances(withAddedDefinitions(patched, definitions), instances);
 };
 
 /** Versions of the tasks still held plus the ones just changed; the rest are forgotten. */

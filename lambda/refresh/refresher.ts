@@ -5,19 +5,20 @@
  */
 import { createCallContext, type Warning } from '../aws/call-context.ts';
 import type { AwsClients } from '../aws/clients.ts';
-import { describeTasks, type TaskRecord } from '../aws/ecs.ts';
+import { describeTasks } from '../aws/ecs.ts';
 import type { Pacer } from '../aws/pacer.ts';
 import type { SnapshotStore, WriteCondition } from '../aws/snapshot-store.ts';
 import { resolveSources, type Source, sourceOfArn } from '../aws/sources.ts';
 import type { DiscoveryConfig } from '../config/types.ts';
 import { createDiscoverDetailed } from '../discover.ts';
 import { prepareBody } from '../http/body.ts';
+import { rereadInstances } from '../inventory/cloud-map.ts';
 import { withHostAddresses } from '../inventory/host-addresses.ts';
 import { sourceCache } from '../inventory/sources.ts';
 import { readTaskDefinitions, type TaskDefinitionReads } from '../inventory/task-definitions.ts';
 import { createTtlCache, type TtlCache } from '../inventory/ttl-cache.ts';
 import type { Log } from '../log.ts';
-import type { InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
+import type { CloudMapInstance, InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
 import {
   decodeSnapshot,
   encodeSnapshot,
@@ -27,6 +28,8 @@ import {
 } from '../model/snapshot.ts';
 import { buildTargets, renderTargets } from '../targets/index.ts';
 import {
+  cloudMapInstanceReads,
+  type DescribedTask,
   missingTaskDefinitionArns,
   nextTaskVersions,
   patchInventory,
@@ -210,8 +213,9 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     for (const change of relevant.filter((c) => !isFinal(c))) {
       toRead.set(change.clusterArn, [...(toRead.get(change.clusterArn) ?? []), change.taskArn]);
     }
-    let described: (TaskRecord & { clusterArn: string })[];
+    let described: DescribedTask[];
     let definitions: TaskDefinition[];
+    let instances: ReadonlyMap<string, readonly CloudMapInstance[]>;
     // Per source: two clusters adding tasks of one new revision share its one read.
     const definitionReads = new Map<Source, TaskDefinitionReads>(
       sources.map((source) => [source, new Map()]),
@@ -246,6 +250,19 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       );
       described = perCluster.flatMap((cluster) => cluster.tasks);
       definitions = perCluster.flatMap((cluster) => cluster.definitions);
+      // The instances of the Cloud Map services enriching the joining tasks' services, each once,
+      // through the source of the cluster that asked, so their instance labels come with this patch
+      // (docs/decisions.md "One refresh per fleet (issue 13)"). None for services without Cloud Map.
+      const reads = await Promise.all(
+        cloudMapInstanceReads(previous.inventory, deps.config, described).map(async (read) => {
+          const source = sourceOfArn(sources, read.clusterArn);
+          const ctx = source === undefined ? undefined : contexts.get(source);
+          if (source === undefined || ctx === undefined) return undefined;
+          const fresh = await rereadInstances(ctx, source.clients.cloudMap, read.service, read.namespace);
+          return [read.service.arn, fresh] as const;
+        }),
+      );
+      instances = new Map(reads.filter((read) => read !== undefined));
     } finally {
       for (const ctx of contexts.values()) for (const warning of ctx.warnings) onWarning(warning);
     }
@@ -254,7 +271,7 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       for (const [operation, count] of Object.entries(ctx.calls))
         calls[operation] = (calls[operation] ?? 0) + count;
     }
-    const inventory = patchInventory(previous.inventory, relevant, described, definitions);
+    const inventory = patchInventory(previous.inventory, relevant, described, definitions, instances);
     const built = await build(inventory, startedAt, calls);
     const report = await write(current, {
       ...built,

@@ -91,7 +91,7 @@ type TagFilters = {
 };
 
 /** The Cloud Map data enriching one ECS service's targets. */
-type Enrichment = { readonly service: CloudMapService; readonly namespace: Namespace };
+export type Enrichment = { readonly service: CloudMapService; readonly namespace: Namespace };
 
 const RUNNING = 'RUNNING';
 const PENDING = 'PENDING';
@@ -406,6 +406,36 @@ const noService = (cluster: Cluster): EcsService => ({
 });
 
 /**
+ * The Cloud Map service (and its namespace) enriching an ECS service's targets: only `selected`
+ * services are candidates, those of all namespaces in snapshot order (first match wins,
+ * `matchCloudMapService`). The event path asks the same question to know whose instances to
+ * re-read (docs/decisions.md "One refresh per fleet (issue 13)").
+ */
+export const cloudMapEnrichment = (
+  snapshot: InventorySnapshot,
+  config: DiscoveryConfig,
+): ((cluster: Cluster, service: EcsService) => Enrichment | undefined) => {
+  const namespaceOf = new Map<CloudMapService, Namespace>();
+  for (const namespace of snapshot.namespaces) {
+    for (const service of namespace.services) if (service.selected) namespaceOf.set(service, namespace);
+  }
+  const candidates = [...namespaceOf.keys()];
+  // With several sources a cluster is enriched only from its own account and Region: the same
+  // cluster and service names in two accounts must not borrow each other's Cloud Map services.
+  const several = labelsSources(config);
+  const sameSource = (a: string, b: string) => {
+    const [x, y] = [arnSource(a), arnSource(b)];
+    return x?.accountId === y?.accountId && x?.region === y?.region;
+  };
+  const candidatesOf = (cluster: Cluster) =>
+    several ? candidates.filter((c) => sameSource(c.arn, cluster.arn)) : candidates;
+  return (cluster, service) => {
+    const matched = matchCloudMapService(service, cluster.name, candidatesOf(cluster));
+    return matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
+  };
+};
+
+/**
  * Every running task of every service of every cluster, in snapshot order, becomes one target
  * group per valid scrape group. Cloud Map services enrich only when `selected`; candidates are those
  * of all namespaces in snapshot order (first match wins, `matchCloudMapService`).
@@ -445,20 +475,7 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
   const unselected = snapshot.namespaces.flatMap((namespace) =>
     namespace.services.filter((s) => !s.selected),
   );
-  const namespaceOf = new Map<CloudMapService, Namespace>();
-  for (const namespace of snapshot.namespaces) {
-    for (const service of namespace.services) if (service.selected) namespaceOf.set(service, namespace);
-  }
-  const candidates = [...namespaceOf.keys()];
-  // With several sources a cluster is enriched only from its own account and Region: the same
-  // cluster and service names in two accounts must not borrow each other's Cloud Map services.
-  const several = labelsSources(config);
-  const sameSource = (a: string, b: string) => {
-    const [x, y] = [arnSource(a), arnSource(b)];
-    return x?.accountId === y?.accountId && x?.region === y?.region;
-  };
-  const candidatesOf = (cluster: Cluster) =>
-    several ? candidates.filter((c) => sameSource(c.arn, cluster.arn)) : candidates;
+  const enrichmentOf = cloudMapEnrichment(snapshot, config);
   const skipped: Record<SkipReason, number> = {
     [SkipReason.NotRunning]: 0,
     [SkipReason.NoAddress]: 0,
@@ -484,9 +501,8 @@ export const buildTargets = (snapshot: InventorySnapshot, config: DiscoveryConfi
   for (const cluster of snapshot.clusters) {
     explain.clusterStart();
     for (const service of cluster.services) {
-      const matched = matchCloudMapService(service, cluster.name, candidatesOf(cluster));
-      const enrichment =
-        matched === undefined ? undefined : { service: matched, namespace: namespaceOf.get(matched)! };
+      const enrichment = enrichmentOf(cluster, service);
+      const matched = enrichment?.service;
       const decisions = service.tasks.map((task) =>
         collect(task, taskTargets(cluster, service, task, enrichment, context)),
       );

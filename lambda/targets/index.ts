@@ -1,5 +1,5 @@
 /** The target builder's public surface. */
-export { type BuildResult, buildTargets } from './build.ts';
+export { type BuildResult, buildTargets, cloudMapEnrichment, type Enrichment } from './build.ts';
 export { formatExplainTable } from './explain-table.ts';
 export { renderTargets } from './render.ts';
 export { formatTable } from './table.ts';

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../lambda/aws/ecs.ts';
-import type { InventorySnapshot, Task } from '../../lambda/model/inventory.ts';
 import {
+  type CloudMapService,
+  CloudMapServiceType,
+  type InventorySnapshot,
+  type Task,
+} from '../../lambda/model/inventory.ts';
+import {
+  cloudMapInstanceReads,
+  type DescribedTask,
   missingTaskDefinitionArns,
   patchInventory,
   relevantTo,
 } from '../../lambda/refresh/patch-inventory.ts';
 import type { TaskChange } from '../../lambda/refresh/task-events.ts';
+import { testConfig } from '../support/config.ts';
 
 const CLUSTER = 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod';
 const task = (arn: string, extra: Partial<Task> = {}): Task => ({
@@ -167,5 +175,114 @@ describe('patchInventory with task definitions (DockerLabels)', () => {
     // Assess
     expect(patched.taskDefinitions?.map((d) => d.arn)).toEqual(['td:1', 'td:2']);
     expect(plain).not.toHaveProperty('taskDefinitions');
+  });
+});
+
+describe('Cloud Map instances of an event batch', () => {
+  const SD = 'arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-api';
+  const OTHER = 'arn:aws:servicediscovery:eu-west-1:123456789012:service/srv-other';
+  const cloudMapService = (arn: string, name: string, selected = true): CloudMapService => ({
+    id: arn.slice(arn.lastIndexOf('/') + 1),
+    arn,
+    name,
+    namespaceId: 'ns-1',
+    type: CloudMapServiceType.ServiceDiscovery,
+    tags: [],
+    selected,
+    instances: [{ id: 'old', attributes: { AWS_INSTANCE_IPV4: '10.0.0.1' } }],
+  });
+  const ecsService = (name: string, registryArns: string[]) => ({
+    arn: `svc/${name}`,
+    name,
+    clusterArn: CLUSTER,
+    tags: [],
+    serviceConnectDiscoveryArns: [],
+    serviceRegistryArns: registryArns,
+    tasks: [task(`t/${name}-1`)],
+  });
+  const registered: InventorySnapshot = {
+    namespaces: [
+      {
+        id: 'ns-1',
+        arn: 'ns/1',
+        name: 'corp.local',
+        httpName: 'corp.local',
+        tags: [],
+        services: [cloudMapService(SD, 'api'), cloudMapService(OTHER, 'other')],
+      },
+      {
+        id: 'ns-2',
+        arn: 'ns/2',
+        name: 'hidden',
+        tags: [],
+        services: [cloudMapService('arn:sd/hidden', 'hidden', false)],
+      },
+    ],
+    clusters: [
+      {
+        arn: CLUSTER,
+        name: 'prod',
+        services: [ecsService('api', [SD]), ecsService('web', []), ecsService('hid', ['arn:sd/hidden'])],
+      },
+    ],
+  };
+  const described = (arn: string, group: string, extra: Partial<TaskRecord> = {}): DescribedTask => ({
+    ...task(arn),
+    group,
+    clusterArn: CLUSTER,
+    ...extra,
+  });
+
+  it('names each enriching Cloud Map service once, for running tasks joining a held service only', () => {
+    // Act
+    const reads = cloudMapInstanceReads(registered, testConfig(), [
+      described('t/api-2', 'service:api'),
+      described('t/api-3', 'service:api'),
+      described('t/web-2', 'service:web'),
+      described('t/hid-2', 'service:hid'),
+      described('t/new-1', 'service:new'),
+    ]);
+    const none = cloudMapInstanceReads(registered, testConfig(), [
+      described('t/api-4', 'service:api', { lastStatus: 'PROVISIONING' }),
+      described('t/api-5', 'service:api', { desiredStatus: 'STOPPED', lastStatus: 'RUNNING' }),
+      described('t/web-3', 'service:web'),
+    ]);
+
+    // Assess: `hid` is registered only in an unselected service, which enriches nothing.
+    expect(reads.map((read) => [read.clusterArn, read.service.arn, read.namespace.httpName])).toEqual([
+      [CLUSTER, SD, 'corp.local'],
+    ]);
+    expect(none).toEqual([]);
+  });
+
+  it('replaces the instances of the re-read services only, leaving every other namespace as it was', () => {
+    // Prepare
+    const fresh = [
+      { id: 'a1', attributes: { AWS_INSTANCE_IPV4: '10.0.0.5' }, healthStatus: 'HEALTHY' },
+      { id: 'a2', attributes: { AWS_INSTANCE_IPV4: '10.0.0.6' }, healthStatus: 'HEALTHY' },
+    ];
+
+    // Act
+    const patched = patchInventory(
+      registered,
+      [change('t/api-2', 'service:api')],
+      [described('t/api-2', 'service:api')],
+      [],
+      new Map([[SD, fresh]]),
+    );
+    const untouched = patchInventory(
+      registered,
+      [change('t/web-2', 'service:web')],
+      [described('t/web-2', 'service:web')],
+    );
+
+    // Assess
+    expect(patched.namespaces[0]?.services.map((s) => s.instances.map((i) => i.id))).toEqual([
+      ['a1', 'a2'],
+      ['old'],
+    ]);
+    expect(patched.namespaces[0]?.services[1]).toBe(registered.namespaces[0]?.services[1]);
+    expect(patched.namespaces[1]).toBe(registered.namespaces[1]);
+    expect(untouched.namespaces).toBe(registered.namespaces);
   });
 });
