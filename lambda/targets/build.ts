@@ -336,7 +336,6 @@ const taskTargets = (
   const prefix = context.config.metricsPathPortTagPrefix;
   const place: Place = { cluster: cluster.name, service: service.name, task: task.arn };
   const extracted = extractScrapeGroups(merged, prefix);
-  const { badPorts } = extracted;
   const { settings, labels } = extractScrapeSettings(extracted.labels, prefix);
   const taskDefinition = context.taskDefinitions.get(task.taskDefinitionArn);
   const docker = dockerLabelGroups(taskDefinition, context.dockerLabelNames);
@@ -346,19 +345,17 @@ const taskTargets = (
     ),
     ...docker.groups.map(({ group, settings: raw }) => withSettings(group, raw, place, report)),
   ];
-  for (const bad of [...badPorts, ...docker.badPorts]) {
+  // Tag and docker-label groups alike: warned about, counted and shown in the explain view.
+  const allBadPorts = [...extracted.badPorts, ...docker.badPorts];
+  for (const bad of allBadPorts) {
     report.warnings.push({
       message: 'Scrape group left out: its port is not a decimal 1..65535',
       data: { ...place, tag: bad.tag, value: bad.value, reason: SkipReason.BadPort },
     });
   }
   const skip =
-    badPorts.length + docker.badPorts.length > 0
-      ? SkipReason.BadPort
-      : groups.length === 0
-        ? SkipReason.NoPort
-        : undefined;
-  if (groups.length === 0) return { groups: [], skip, badPorts };
+    allBadPorts.length > 0 ? SkipReason.BadPort : groups.length === 0 ? SkipReason.NoPort : undefined;
+  if (groups.length === 0) return { groups: [], skip, badPorts: allBadPorts };
   // Cloud Map registers the IPv4 (AWS_INSTANCE_IPV4), so the instance id is matched by it.
   const matchAddress = found.ipv4 ?? addresses[0] ?? '';
   const withSystem = addLabels(labels, [
@@ -383,7 +380,7 @@ const taskTargets = (
   const targets: { tag: string; address: string }[] = [];
   const unmapped: UnmappedGroup[] = [];
   for (const group of distinctNames(matchAddress, groups, final)) {
-    const tag = `${context.config.metricsPathPortTagPrefix}PORT${group.key}`;
+    const tag = group.source ?? `${prefix}PORT${group.key}`;
     const endpoints = groupEndpoints(task, addresses, group.port);
     if (endpoints === undefined) unmapped.push({ tag, containerPort: group.port });
     for (const e of endpoints ?? []) {
@@ -391,7 +388,7 @@ const taskTargets = (
       targets.push({ tag, address: e.target });
     }
   }
-  return { groups: out, skip, unmapped, targets, badPorts };
+  return { groups: out, skip, unmapped, targets, badPorts: allBadPorts };
 };
 
 /** The stand-in service of a stand-alone task: no name, no tags, no Cloud Map registration. */

@@ -99,6 +99,7 @@ export const dockerLabelGroups = (
         port: containerPort,
         path: path.trim() === '' ? DEFAULT_METRICS_PATH : path,
         name: '',
+        source: `${container.name}/${portLabel.key}`,
       },
       settings,
     });

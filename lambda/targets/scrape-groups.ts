@@ -18,6 +18,8 @@ export type ScrapeGroup = {
   readonly name: string;
   /** Validated `__scheme__` / `__scrape_interval__` / `__scrape_timeout__` / `job` of the group. */
   readonly settings?: ScrapeSettings;
+  /** What gave the port when it is not `<prefix>PORT<key>`: `<container>/<docker label>`. */
+  readonly source?: string;
 };
 
 const Kind = { Port: 'PORT', Path: 'PATH', Name: 'NAME' } as const;

@@ -52,8 +52,8 @@ describe('dockerLabelGroups', () => {
     // Assess
     expect(result).toEqual({
       groups: [
-        { group: { key: '_a', port: 9100, path: '/metrics', name: '' }, settings: {} },
-        { group: { key: '_c', port: 8080, path: '/metrics', name: '' }, settings: {} },
+        { group: { key: '_a', port: 9100, path: '/metrics', name: '', source: 'a/P' }, settings: {} },
+        { group: { key: '_c', port: 8080, path: '/metrics', name: '', source: 'c/P' }, settings: {} },
       ],
       badPorts: [{ tag: 'b/P', value: '08080' }],
     });

@@ -19,6 +19,7 @@ import {
   namespace,
   service,
   snapshot,
+  TASK_DEFINITION_ARN,
   TASK_ID,
   tags,
   task,
@@ -113,6 +114,41 @@ describe('explain: why a task is not a target', () => {
       `task c1/web/${T}/ not bad_port{tag=METRICS_PORT;METRICS_PORT_B}`,
       `scrape_group c1/web/${T}/METRICS_PORT not bad_port{tag=METRICS_PORT,value=+80}`,
       `scrape_group c1/web/${T}/METRICS_PORT_B not bad_port{tag=METRICS_PORT_B,value=70000}`,
+    ]);
+  });
+
+  it('lists docker-label groups by container and label, a bad docker port with its value', () => {
+    // Prepare: no port tag; two containers labelled the teralytics way, one port out of range.
+    const fleet = {
+      ...oneTask({ tags: [] }, {}),
+      taskDefinitions: [
+        {
+          arn: TASK_DEFINITION_ARN,
+          networkMode: 'awsvpc',
+          containers: [
+            {
+              name: 'app',
+              dockerLabels: [{ key: 'PROMETHEUS_EXPORTER_PORT', value: '9100' }],
+              portMappings: [],
+            },
+            {
+              name: 'side',
+              dockerLabels: [{ key: 'PROMETHEUS_EXPORTER_PORT', value: '99999' }],
+              portMappings: [],
+            },
+          ],
+        },
+      ],
+    };
+
+    // Act
+    const lines = explained(fleet, config({ dockerLabels: 'teralytics' }));
+
+    // Assess
+    expect(lines.slice(2)).toEqual([
+      `task c1/web/${T}/ target`,
+      `scrape_group c1/web/${T}/app/PROMETHEUS_EXPORTER_PORT target 10.0.0.5:9100`,
+      `scrape_group c1/web/${T}/side/PROMETHEUS_EXPORTER_PORT not bad_port{tag=side/PROMETHEUS_EXPORTER_PORT,value=99999}`,
     ]);
   });
 
