@@ -3,12 +3,11 @@
  * Shared by the Lambda handler and the local server, so both run one code path.
  */
 
-import { type Environment, loadConfig } from '../config/load.ts';
+import type { Environment } from '../config/load.ts';
 import { createDiscover } from '../discover.ts';
 import { createLogger, type Log } from '../log.ts';
-import { type App, createApp } from './app.ts';
-import { snapshotResultSource, warnUnknownVariables } from './snapshot-app.ts';
-import { readTokenSecret } from './token-source.ts';
+import type { App } from './app.ts';
+import { createServingApp } from './snapshot-app.ts';
 
 export type DefaultAppOptions = {
   /** Stale-while-refresh wait (`CacheOptions.refreshWaitMs`): the local server only. @default none */
@@ -19,17 +18,12 @@ export const createDefaultApp = (
   env: Environment = process.env,
   logger: Log = createLogger(),
   options: DefaultAppOptions = {},
-): App => {
-  warnUnknownVariables(env, logger);
-  return createApp({
-    loadConfig: () => loadConfig(env),
-    // AWS `failures` entries and missing configured resources are logged once, as warnings.
-    createDiscover: (config) =>
-      createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
+): App =>
+  createServingApp(
+    env,
     logger,
-    readSecret: readTokenSecret,
-    ...options,
-    // Snapshot mode (decisions.md, "One refresh per fleet (issue 13)"): serve what the refresher wrote.
-    createResultSource: (config) => snapshotResultSource(config, logger),
-  });
-};
+    // AWS `failures` entries and missing configured resources are logged once, as warnings.
+    (config) =>
+      createDiscover(config, { onWarning: (warning) => logger.warn(warning.message, { ...warning.data }) }),
+    options,
+  );

@@ -8,9 +8,6 @@ import type { KeyValue } from '../config/types.ts';
 import type { ExcludedBy, ExcludedService } from '../model/inventory.ts';
 import { byString } from './collect-deps.ts';
 
-/** Where the collector steps put the services they leave out (one per refresh). */
-export type ExcludedSink = ExcludedService[];
-
 export const excludedService = (
   service: ServiceRecord,
   excludedBy: ExcludedBy,

@@ -1,7 +1,8 @@
 /**
  * Task definitions of the snapshot's tasks, for docker-label conventions (`DockerLabels`). A
  * revision never changes once registered, so each ARN is read once per process and kept in the
- * process cache for good (docs/decisions.md "Portable labels (issue 15)"); only when the option asks.
+ * process cache like every immutable fact (a day, to bound memory; docs/decisions.md "Portable
+ * labels (issue 15)"); only when the option asks.
  * Full reconciles and event batches read through the same reader (docs/decisions.md "One refresh
  * per fleet (issue 13)").
  */
@@ -9,9 +10,7 @@ import { describeTaskDefinition } from '../aws/ecs.ts';
 import { DockerLabelConvention } from '../config/types.ts';
 import type { InventorySnapshot, TaskDefinition } from '../model/inventory.ts';
 import { byString, type CollectDeps, unique } from './collect-deps.ts';
-
-/** Revisions are immutable: kept until the process ends or a failed refresh clears the cache. */
-const FOREVER = Number.POSITIVE_INFINITY;
+import { IMMUTABLE_TTL_MS } from './ttl-cache.ts';
 
 /** Reads in flight by ARN, shared by the concurrent callers of one run so that each ARN is read once. */
 export type TaskDefinitionReads = Map<string, Promise<TaskDefinition>>;
@@ -21,7 +20,7 @@ const readTaskDefinition = async (deps: CollectDeps, arn: string): Promise<TaskD
   const hit = deps.cache.get<TaskDefinition>(key);
   if (hit !== undefined) return hit;
   const definition = await describeTaskDefinition(deps.ctx, deps.clients.ecs, arn);
-  deps.cache.set(key, definition, FOREVER);
+  deps.cache.set(key, definition, IMMUTABLE_TTL_MS);
   return definition;
 };
 

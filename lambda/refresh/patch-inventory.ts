@@ -14,7 +14,8 @@ import type { CloudMapInstance, InventorySnapshot, Task, TaskDefinition } from '
 import { cloudMapEnrichment, type Enrichment } from '../targets/index.ts';
 import type { TaskChange } from './task-events.ts';
 
-const byArn = (a: Task, b: Task) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+const byArn = (a: { readonly arn: string }, b: { readonly arn: string }) =>
+  a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
 
 const serviceKey = (clusterArn: string, group: string) => `${clusterArn}|${group}`;
 
@@ -92,25 +93,33 @@ export const cloudMapInstanceReads = (
   inventory: InventorySnapshot,
   config: DiscoveryConfig,
   described: readonly DescribedTask[],
-): InstanceRead[] => {
+): InstanceRead[] => instanceReadPlanner(inventory, config)(described);
+
+/**
+ * `cloudMapInstanceReads` over one inventory, built once per batch and asked per cluster as its
+ * tasks are described (the match structures are made once, not per cluster).
+ */
+export const instanceReadPlanner = (inventory: InventorySnapshot, config: DiscoveryConfig) => {
   const joins = joinsInventory(inventory);
   const enrichmentOf = cloudMapEnrichment(inventory, config);
-  const reads = new Map<string, InstanceRead>();
-  for (const { clusterArn, ...record } of described) {
-    if (!joins(clusterArn, record) || record.lastStatus !== 'RUNNING') continue;
-    const group = record.group ?? '';
-    if (!isServiceGroup(group)) continue;
-    const cluster = inventory.clusters.find((c) => c.arn === clusterArn);
-    const service = cluster?.services.find((s) => `service:${s.name}` === group);
-    if (cluster === undefined || service === undefined) continue;
-    const enrichment = enrichmentOf(cluster, service);
-    if (enrichment !== undefined && !reads.has(enrichment.service.arn)) {
-      reads.set(enrichment.service.arn, { ...enrichment, clusterArn });
+  return (described: readonly DescribedTask[]): InstanceRead[] => {
+    const reads = new Map<string, InstanceRead>();
+    for (const { clusterArn, ...record } of described) {
+      if (!joins(clusterArn, record) || record.lastStatus !== 'RUNNING') continue;
+      const group = record.group ?? '';
+      if (!isServiceGroup(group)) continue;
+      const cluster = inventory.clusters.find((c) => c.arn === clusterArn);
+      const service = cluster?.services.find((s) => `service:${s.name}` === group);
+      if (cluster === undefined || service === undefined) continue;
+      const enrichment = enrichmentOf(cluster, service);
+      if (enrichment !== undefined && !reads.has(enrichment.service.arn)) {
+        reads.set(enrichment.service.arn, { ...enrichment, clusterArn });
+      }
     }
-  }
-  return [...reads.values()].sort((a, b) =>
-    a.service.arn < b.service.arn ? -1 : a.service.arn > b.service.arn ? 1 : 0,
-  );
+    return [...reads.values()].sort((a, b) =>
+      a.service.arn < b.service.arn ? -1 : a.service.arn > b.service.arn ? 1 : 0,
+    );
+  };
 };
 
 /** The inventory with the instances of the Cloud Map services in `instances` (by ARN) replaced. */
@@ -157,7 +166,8 @@ const withAddedDefinitions = (
   const used = heldTaskDefinitionArns(inventory);
   // Each ARN once: two clusters of one batch may bring the same revision.
   const fresh = added.filter((definition) => !known.has(definition.arn) && known.add(definition.arn));
-  const taskDefinitions = [...held, ...fresh].filter((definition) => used.has(definition.arn));
+  // Sorted by ARN, as a reconcile stores them, so a patched inventory equals the next reconcile's.
+  const taskDefinitions = [...held, ...fresh].filter((definition) => used.has(definition.arn)).sort(byArn);
   return { ...inventory, taskDefinitions };
 };
 

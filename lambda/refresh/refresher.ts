@@ -28,8 +28,8 @@ import {
 } from '../model/snapshot.ts';
 import { buildTargets, renderTargets } from '../targets/index.ts';
 import {
-  cloudMapInstanceReads,
   type DescribedTask,
+  instanceReadPlanner,
   missingTaskDefinitionArns,
   nextTaskVersions,
   patchInventory,
@@ -220,6 +220,12 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
     const definitionReads = new Map<Source, TaskDefinitionReads>(
       sources.map((source) => [source, new Map()]),
     );
+    // The instances of the Cloud Map services enriching the joining tasks' services, each once per
+    // batch, through the source of the cluster that asked, so their instance labels come with this
+    // patch (docs/decisions.md "One refresh per fleet (issue 13)"). Started as soon as a cluster's
+    // tasks are described, beside its EC2 and task-definition reads; none without Cloud Map.
+    const planInstanceReads = instanceReadPlanner(previous.inventory, deps.config);
+    const instanceReads = new Map<string, Promise<readonly CloudMapInstance[]>>();
     try {
       const perCluster = await Promise.all(
         [...toRead].map(async ([clusterArn, arns]) => {
@@ -227,6 +233,13 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
           const ctx = source === undefined ? undefined : contexts.get(source);
           if (source === undefined || ctx === undefined) return { tasks: [], definitions: [] };
           const tasks = await describeTasks(ctx, source.clients.ecs, clusterArn, arns);
+          for (const read of planInstanceReads(tasks.map((task) => ({ ...task, clusterArn })))) {
+            if (instanceReads.has(read.service.arn)) continue;
+            const reread = rereadInstances(ctx, source.clients.cloudMap, read.service, read.namespace);
+            // Awaited once every cluster is read; a failure meanwhile must not go unhandled.
+            reread.catch(() => undefined);
+            instanceReads.set(read.service.arn, reread);
+          }
           // The source's clients (its EC2) and its keys in the cache, as its reconcile used them.
           const collectDeps = {
             ctx,
@@ -234,9 +247,9 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
             config: deps.config,
             cache: sourceCache(cache, source.name, sources.length > 1),
           };
-          // A joining task of a revision the snapshot does not hold: read it (cached for good,
-          // paced like the reconcile's reads; none with DockerLabels=none), so its docker-label
-          // targets come with this patch (docs/decisions.md "One refresh per fleet (issue 13)").
+          // A joining task of a revision the snapshot does not hold: read it (cached, paced like the
+          // reconcile's reads; none with DockerLabels=none), so its docker-label targets come with
+          // this patch (docs/decisions.md "One refresh per fleet (issue 13)").
           const [hosted, read] = await Promise.all([
             withHostAddresses(collectDeps, clusterArn, tasks, true),
             readTaskDefinitions(
@@ -250,19 +263,9 @@ export const createRefresher = (deps: RefresherDeps): Refresher => {
       );
       described = perCluster.flatMap((cluster) => cluster.tasks);
       definitions = perCluster.flatMap((cluster) => cluster.definitions);
-      // The instances of the Cloud Map services enriching the joining tasks' services, each once,
-      // through the source of the cluster that asked, so their instance labels come with this patch
-      // (docs/decisions.md "One refresh per fleet (issue 13)"). None for services without Cloud Map.
-      const reads = await Promise.all(
-        cloudMapInstanceReads(previous.inventory, deps.config, described).map(async (read) => {
-          const source = sourceOfArn(sources, read.clusterArn);
-          const ctx = source === undefined ? undefined : contexts.get(source);
-          if (source === undefined || ctx === undefined) return undefined;
-          const fresh = await rereadInstances(ctx, source.clients.cloudMap, read.service, read.namespace);
-          return [read.service.arn, fresh] as const;
-        }),
+      instances = new Map(
+        await Promise.all([...instanceReads].map(async ([arn, read]) => [arn, await read] as const)),
       );
-      instances = new Map(reads.filter((read) => read !== undefined));
     } finally {
       for (const ctx of contexts.values()) for (const warning of ctx.warnings) onWarning(warning);
     }

@@ -16,6 +16,7 @@ import type {
 } from '../model/inventory.ts';
 import { type Label, LabelPriority } from './label-set.ts';
 import { CloudMapMetaLabel, CloudMapTagPrefix, EcsMetaLabel, EcsTagPrefix } from './labels.ts';
+import { sanitiseLabelName } from './sanitise.ts';
 
 /** What one task's metadata is made of. */
 export type MetaSource = {
@@ -28,10 +29,9 @@ export type MetaSource = {
   readonly cloudMap?: { readonly service: CloudMapService; readonly namespace: Namespace };
 };
 
-// Prometheus' strutil.SanitizeLabelName: every character (code point) outside [a-zA-Z0-9_] becomes
-// `_`. No leading-digit fix: the family prefix comes first.
-const INVALID = /[^A-Za-z0-9_]/gu;
-export const tagFamilyName = (prefix: string, key: string): string => `${prefix}${key.replace(INVALID, '_')}`;
+// Prometheus' strutil.SanitizeLabelName, as for every label name; the family prefix comes first, so
+// no leading digit is left to fix.
+export const tagFamilyName = (prefix: string, key: string): string => sanitiseLabelName(`${prefix}${key}`);
 
 /** The Region of an ARN (`arn:aws:ecs:<region>:…`), `''` for anything else. */
 export const regionOfArn = (arn: string): string => (arn.startsWith('arn:') ? (arn.split(':')[3] ?? '') : '');

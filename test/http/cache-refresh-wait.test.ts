@@ -39,9 +39,7 @@ describe('stale while refreshing', () => {
     const waited = await cache.read('r2');
     const waitedMs = performance.now() - startedAt;
     clock.advanceSeconds(1); // the refresh has now run past its wait: no more waiting at all
-    const joinedAt = performance.now();
     const joined = await cache.read('r3');
-    const joinedMs = performance.now() - joinedAt;
     slow.resolve(discoveryResult('[2]'));
     await settle();
     const next = await cache.read('r4');
@@ -54,9 +52,11 @@ describe('stale while refreshing', () => {
       0,
     ]);
     expect(waited.error).toBeInstanceOf(RefreshTimeoutError);
+    expect((waited.error as Error).message).toContain('budget of 30 ms');
     expect(waitedMs).toBeGreaterThanOrEqual(25);
     expect([joined.source, joined.entry.body.text, joined.ageSeconds]).toEqual(['stale', '[1]', 12]);
-    expect(joinedMs).toBeLessThan(25);
+    // The budget the cache chose, not a wall-clock bound (which a busy machine could break).
+    expect((joined.error as Error).message).toContain('budget of 0 ms');
     expect([next.source, next.entry.body.text]).toEqual(['hit', '[2]']);
     expect(slow.calls()).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { DiscoveryMemberRole, type DiscoveryMemberRoleProps } from '../../lib/discovery-member-role.ts';
@@ -29,7 +29,8 @@ describe('DiscoveryMemberRole', () => {
     template.resourceCountIs('AWS::IAM::Role', 1);
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'ecs-cloudmap-prometheus-sd-read',
-      AssumeRolePolicyDocument: {
+      // Exactly: no other principal, action or condition may be in the trust policy.
+      AssumeRolePolicyDocument: Match.objectEquals({
         Version: '2012-10-17',
         Statement: [
           {
@@ -39,7 +40,7 @@ describe('DiscoveryMemberRole', () => {
             Condition: { StringEquals: { 'sts:ExternalId': 'ext-1' } },
           },
         ],
-      },
+      }),
     });
   });
 

@@ -216,7 +216,7 @@ describe('event batches adding tasks to a Cloud Map-registered service', () => {
     const outcome = handlerOf(world)(batch);
 
     // Assess
-    await expect(outcome).rejects.toThrow();
+    await expect(outcome).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(world.double.s3.calls()).toEqual({ 's3:GetObject': 1 });
   });
 });

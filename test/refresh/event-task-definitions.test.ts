@@ -182,7 +182,7 @@ describe('event batches with DockerLabels', () => {
     const outcome = handlerOf(world)(batch);
 
     // Assess
-    await expect(outcome).rejects.toThrow();
+    await expect(outcome).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(world.double.s3.calls()).toEqual({ 's3:GetObject': 1 });
   });
 });
